@@ -1,0 +1,108 @@
+"""`bptt`: the loss of a sequence and its gradient with respect to every weight."""
+import warnings
+
+import numpy as np
+
+from .backward import input_grads, layer_deltas, layer_weight_grads, truncated_deltas
+from .forward import forward
+from .losses import OUTPUT_ACTIVATIONS, check_targets, loss_and_grad
+from .params import RNNParams, StackedRNNParams
+from .validate import check_choice, check_positive_int
+
+
+class NonFiniteGradientWarning(RuntimeWarning):
+    """The loss or a gradient came out as inf or NaN: the gradients exploded."""
+
+
+def report_non_finite(loss, grads):
+    """Warn, naming each parameter whose gradient holds inf or NaN; return True if any did."""
+    bad = {n: int(a.size - np.count_nonzero(np.isfinite(a))) for n, a in grads.named_arrays().items()}
+    bad = {n: c for n, c in bad.items() if c}
+    if not bad and np.isfinite(loss):
+        return False
+    parts = ", ".join(f"{n} ({c} entries)" for n, c in bad.items()) or "none of the gradients"
+    warnings.warn(NonFiniteGradientWarning(
+        f"bptt: loss = {loss:.6g}; inf or NaN in the gradient of {parts}. The gradients have "
+        f"exploded past the range of {grads.dtype}: lower the learning rate, clip the "
+        f"gradients, or shrink W_R."), stacklevel=3)
+    return True
+
+
+def output_backward(params, hs, dzs, scored):
+    """z_t = W_O h_t + b_o backwards: returns (dW_O, db_o, dL/dh_t from the output (T, B, H))."""
+    hs_s = hs[scored]
+    S, B, H = hs_s.shape
+    dflat = dzs.reshape(S * B, -1)
+    dW_O = dflat.T @ hs_s.reshape(S * B, H)
+    dhs_out = np.zeros_like(hs)
+    dhs_out[scored] = (dflat @ params.W_O).reshape(S, B, H)
+    return dW_O, dflat.sum(axis=0), dhs_out
+
+
+def hidden_backward(params, fwd, dtop, scored, truncate):
+    """Gradients of every hidden layer, bottom first: a list of (dW_F, dW_R, db_h)."""
+    layers, T = params.layers, fwd.hs.shape[0]
+    if truncate is None or truncate >= T:
+        das, d_above = [None] * len(layers), dtop
+        for l in range(len(layers) - 1, -1, -1):
+            das[l], _ = layer_deltas(layers[l][1], fwd.layer_hs[l], d_above, fwd.activation)
+            if l > 0:
+                d_above = input_grads(das[l], layers[l][0])
+    else:
+        das = truncated_deltas(layers, fwd.layer_hs, dtop, range(T)[scored], truncate, fwd.activation)
+    inputs = [fwd.xs] + fwd.layer_hs[:-1]
+    return [layer_weight_grads(d, x, h0, hs) for d, x, h0, hs in zip(das, inputs, fwd.h0s, fwd.layer_hs)]
+
+
+def bptt(params, xs, targets, h0=None, *, activation="tanh", loss="cross_entropy",
+         many_to_one=False, truncate=None, output_activation="identity"):
+    """Forward pass, loss, and backpropagation through time.
+
+    params:  RNNParams (or StackedRNNParams), float64 or float32; the gradients keep that dtype.
+    xs:      (T, B, D) inputs, time-major.
+    targets: loss='cross_entropy': integer classes, (T, B), or (B,) if many_to_one.
+             loss='mse': real targets, (T, B, O), or (B, O) if many_to_one.
+    h0:      (B, H) initial state, zeros if None.
+    activation: f in h_t = f(W_F x_t + W_R h_{t-1} + b_h): 'tanh', 'sigmoid' or 'relu'.
+    many_to_one: score only the last step (t = T) instead of every step.
+    truncate: k, or None for full BPTT. Each scored loss term L_t backpropagates through at
+             most k recurrent steps (into steps t, t-1, ..., t-k+1) and stops at h_{t-k}.
+             k >= T is full BPTT.
+    output_activation: for loss='mse', 'identity' (y_t = z_t) or 'relu' (y_t = ReLU(z_t)),
+             the latter for non-negative regression targets.
+
+    The loss is the sum over the scored time steps of the per-step loss, averaged over the batch:
+        cross-entropy: L_t = -log softmax(W_O h_t + b_o)[target_t]
+        mse:           L_t = sum_o (y_t - target_t)^2,  y_t = W_O h_t + b_o
+    Returns (loss, grads): a float, and the same kind of container as params holding dL/dparam.
+    An inf or NaN in the loss or gradients raises a NonFiniteGradientWarning naming the parameters.
+    """
+    value, grads, _ = bptt_with_state(params, xs, targets, h0, activation=activation, loss=loss,
+                                      many_to_one=many_to_one, truncate=truncate,
+                                      output_activation=output_activation)
+    return value, grads
+
+
+def bptt_with_state(params, xs, targets, h0=None, *, activation="tanh", loss="cross_entropy",
+                    many_to_one=False, truncate=None, output_activation="identity"):
+    """`bptt`, also returning the ForwardResult (for carrying h_T into the next window)."""
+    check_choice("output_activation", output_activation, OUTPUT_ACTIVATIONS)
+    if output_activation == "relu" and loss != "mse":
+        raise ValueError(f"output_activation: 'relu' is for loss='mse' (regression), got loss={loss!r}.")
+    truncate = check_positive_int("truncate", truncate, allow_none=True)
+    fwd = forward(params, xs, h0, activation=activation)
+    T, B, O = fwd.zs.shape
+    targets = check_targets(loss, targets, T, B, O, bool(many_to_one), params.dtype)
+    scored = slice(T - 1, T) if many_to_one else slice(0, T)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        value, dzs = loss_and_grad(fwd.zs[scored], targets, loss, output_activation)
+        dW_O, db_o, dtop = output_backward(params, fwd.hs, dzs, scored)
+        layer_grads = hidden_backward(params, fwd, dtop, scored, truncate)
+    if isinstance(params, RNNParams):
+        (dW_F, dW_R, db_h), = layer_grads
+        grads = RNNParams(W_F=dW_F, W_R=dW_R, b_h=db_h, W_O=dW_O, b_o=db_o)
+    else:
+        dW_F, dW_R, db_h = (list(g) for g in zip(*layer_grads))
+        grads = StackedRNNParams(dW_F, dW_R, db_h, dW_O, db_o)
+    report_non_finite(value, grads)
+    return value, grads, fwd

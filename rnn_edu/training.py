@@ -1,0 +1,102 @@
+"""A small training loop: forward, loss, gradients, (clip), update, repeat."""
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .gradients import bptt_with_state
+from .clipping import clip_by_norm, clip_by_value, global_norm
+from .optim import sgd_step
+from .validate import check_positive_finite, check_positive_int
+
+
+@dataclass
+class TrainHistory:
+    """What happened during `train`.
+
+    losses:        loss of every update (one per window, or one per epoch without windows).
+    norms_before:  global gradient norm ||g|| of every update, before clipping.
+    norms_after:   the same after clipping (equal to norms_before without clipping).
+    epoch_losses:  sum of the losses of each epoch.
+    stop_reason:   'max_epochs', 'converged' (epoch loss changed by less than tol) or
+                   'non-finite' (the loss or the weights became inf/NaN).
+    params:        the trained parameters.
+    """
+    params: object
+    losses: list = field(default_factory=list)
+    norms_before: list = field(default_factory=list)
+    norms_after: list = field(default_factory=list)
+    epoch_losses: list = field(default_factory=list)
+    stop_reason: str = "max_epochs"
+
+    @property
+    def epochs(self):
+        return len(self.epoch_losses)
+
+
+def windows(T, seq_len):
+    """Slices of consecutive time steps: [0, seq_len), [seq_len, 2 seq_len), ... up to T."""
+    if seq_len is None:
+        return [slice(0, T)]
+    return [slice(s, min(s + seq_len, T)) for s in range(0, T, seq_len)]
+
+
+def _clip(grads, clip_norm, clip_value):
+    if clip_norm is not None:
+        return clip_by_norm(grads, clip_norm)[0]
+    if clip_value is not None:
+        return clip_by_value(grads, clip_value)
+    return grads
+
+
+def _finite(params):
+    return all(np.all(np.isfinite(a)) for a in params.named_arrays().values())
+
+
+def train(params, xs, targets, *, lr, epochs=100, clip_norm=None, clip_value=None, seq_len=None,
+          tol=None, activation="tanh", loss="cross_entropy", many_to_one=False, truncate=None,
+          output_activation="identity"):
+    """Train by gradient descent and return a TrainHistory.
+
+    xs, targets, activation, loss, many_to_one, truncate, output_activation: as for `bptt`.
+    lr: learning rate. epochs: the maximum number of passes over the data.
+    clip_norm=nu clips the global gradient norm to nu; clip_value=c clips each entry to [-c, c].
+    seq_len: train on windows of seq_len steps (1..seq_len, then seq_len+1..2 seq_len, ...),
+        one update per window; the hidden state h_T of a window is carried into the next
+        as a constant (no gradient flows across windows). Restarts from zeros each epoch.
+    tol: stop when the epoch loss changes by less than tol.
+    """
+    lr = check_positive_finite("lr", lr)
+    epochs = check_positive_int("epochs", epochs)
+    if clip_norm is not None and clip_value is not None:
+        raise ValueError("clip_norm, clip_value: expected at most one of them, got both.")
+    if seq_len is not None and many_to_one:
+        raise ValueError("seq_len: windows split the targets of every step; expected "
+                         "many_to_one=False, got many_to_one=True.")
+    seq_len = check_positive_int("seq_len", seq_len, allow_none=True)
+    tol = None if tol is None else check_positive_finite("tol", tol)
+    opts = dict(activation=activation, loss=loss, many_to_one=many_to_one, truncate=truncate,
+                output_activation=output_activation)
+    xs, targets = np.asarray(xs), np.asarray(targets)
+    hist = TrainHistory(params=params)
+    for _ in range(epochs):
+        h, epoch_loss = None, 0.0
+        for w in windows(xs.shape[0], seq_len):
+            value, grads, fwd = bptt_with_state(hist.params, xs[w], targets if many_to_one else targets[w],
+                                                h, **opts)
+            clipped = _clip(grads, clip_norm, clip_value)
+            hist.params = sgd_step(hist.params, clipped, lr)
+            hist.losses.append(value)
+            hist.norms_before.append(global_norm(grads))
+            hist.norms_after.append(global_norm(clipped))
+            epoch_loss += value
+            h = fwd.h_last
+            if np.isnan(value) or not _finite(hist.params):
+                hist.epoch_losses.append(epoch_loss)
+                hist.stop_reason = "non-finite"
+                return hist
+        hist.epoch_losses.append(epoch_loss)
+        if tol is not None and len(hist.epoch_losses) > 1 and \
+                abs(hist.epoch_losses[-1] - hist.epoch_losses[-2]) < tol:
+            hist.stop_reason = "converged"
+            break
+    return hist

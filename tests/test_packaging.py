@@ -1,0 +1,32 @@
+"""pyproject.toml and environment.yml list the same dependencies."""
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+tomllib = pytest.importorskip("tomllib")
+
+
+def names(requirements):
+    """{normalised name: version spec} from PEP 508 / conda style lines."""
+    out = {}
+    for req in requirements:
+        m = re.match(r"\s*([A-Za-z0-9_.\-]+)\s*(.*)", req)
+        out[m.group(1).lower().replace("_", "-")] = m.group(2).replace(" ", "")
+    return out
+
+
+def test_environment_yml_matches_pyproject():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = names(project["dependencies"] + project["optional-dependencies"]["test"])
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    conda = names(d for d in env["dependencies"] if isinstance(d, str))
+    conda.pop("python"), conda.pop("pip")
+    assert conda == wanted, "environment.yml and pyproject.toml disagree"
+
+
+def test_bench_extra_pins_torch():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert project["optional-dependencies"]["bench"] == ["torch==2.13.0"]
