@@ -1,0 +1,1 @@
+"""Interactive ipywidgets for the lessons. Widgets call the numerics; the numerics never import this."""
