@@ -8,8 +8,8 @@ VENV    ?= .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 NBS     := $(sort $(wildcard notebooks/[0-9]*.ipynb))
-# tests and re-execution never touch the learner's own progress file
-SCRATCH := $(shell mktemp -d 2>/dev/null || echo /tmp/rnn-edu-scratch)
+# tests and re-execution never touch the learner's own progress file: each run gets a fresh one
+FRESH   := RNN_EDU_PROGRESS=$$(mktemp -d)/progress.json
 NBVAL   := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 .PHONY: lab test unit nbval browser notebooks bench clean
@@ -27,11 +27,11 @@ lab: $(STAMP)
 test: unit nbval browser
 
 unit: $(STAMP)
-	RNN_EDU_PROGRESS=$(SCRATCH)/unit-progress.json $(BIN)/python -m pytest -q tests --ignore=tests/browser
+	$(FRESH) $(BIN)/python -m pytest -q tests --ignore=tests/browser
 
 nbval: $(STAMP)
 	@if [ -n "$(NBS)" ]; then \
-	  RNN_EDU_PROGRESS=$(SCRATCH)/nbval-progress.json $(BIN)/python -m pytest -q $(NBVAL) $(NBS); \
+	  $(FRESH) $(BIN)/python -m pytest -q $(NBVAL) $(NBS); \
 	else echo "nbval: no notebooks yet"; fi
 
 # The browser tests skip, saying why, when no Chromium is found; .ci/run makes them required.
@@ -40,7 +40,7 @@ browser: $(STAMP)
 	else echo "browser: no browser tests yet"; fi
 
 notebooks: $(STAMP)
-	RNN_EDU_PROGRESS=$(SCRATCH)/notebooks-progress.json $(BIN)/jupyter nbconvert --to notebook \
+	$(FRESH) $(BIN)/jupyter nbconvert --to notebook \
 	  --execute --inplace --ExecutePreprocessor.timeout=120 \
 	  --ExecutePreprocessor.store_widget_state=False $(NBS)
 

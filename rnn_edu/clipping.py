@@ -11,8 +11,9 @@ from .validate import check_positive_finite
 
 def global_norm(grads):
     """||g||: the L2 norm of all gradient entries of all parameters taken together."""
-    return float(np.sqrt(sum(float(np.sum(np.square(a, dtype=np.float64)))
-                             for a in grads.named_arrays().values())))
+    with np.errstate(over="ignore", invalid="ignore"):
+        return float(np.sqrt(sum(float(np.sum(np.square(a, dtype=np.float64)))
+                                 for a in grads.named_arrays().values())))
 
 
 def clip_by_norm(grads, max_norm):

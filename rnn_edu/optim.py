@@ -1,4 +1,6 @@
 """The gradient-descent update."""
+import numpy as np
+
 from .validate import check_positive_finite
 
 
@@ -16,4 +18,5 @@ def sgd_step(params, grads, lr):
     for name, a in params.named_arrays().items():
         if g[name].shape != a.shape:
             raise ValueError(f"grads.{name}: expected shape {a.shape} like params.{name}, got {g[name].shape}.")
-    return params.from_named({n: a - lr * g[n].astype(a.dtype) for n, a in params.named_arrays().items()})
+    with np.errstate(over="ignore", invalid="ignore"):   # exploded gradients are reported by bptt
+        return params.from_named({n: a - lr * g[n].astype(a.dtype) for n, a in params.named_arrays().items()})

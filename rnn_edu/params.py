@@ -12,7 +12,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from .validate import shape_str
+from .validate import check_positive_finite, check_positive_int, shape_str
 
 FLOAT_DTYPES = (np.float32, np.float64)
 
@@ -235,8 +235,14 @@ def init_params(n_in, n_hidden, n_out, *, seed=0, spectral_radius=None, dtype=np
     a "small W_R" whose gradients vanish, rho > 1 a "large W_R" that can explode.
     `n_hidden` may be a list such as [8, 8]: that returns `StackedRNNParams`.
     """
-    rng = np.random.default_rng(seed)
     sizes = [n_hidden] if np.isscalar(n_hidden) else list(n_hidden)
+    for name, v in [("n_in", n_in), ("n_out", n_out)] + [(f"n_hidden[{i}]", h) for i, h in enumerate(sizes)]:
+        check_positive_int(name, v)
+    if spectral_radius is not None:
+        check_positive_finite("spectral_radius", spectral_radius)
+    if np.dtype(dtype).type not in FLOAT_DTYPES:
+        raise TypeError(f"dtype: expected float32 or float64, got {np.dtype(dtype)}.")
+    rng = np.random.default_rng(seed)
     layers, below = [], n_in
     for H in sizes:
         layers.append(_layer_init(rng, below, H, spectral_radius, dtype))

@@ -87,3 +87,14 @@ def test_exploding_gradients_are_reported_not_hidden():
     with pytest.warns(NonFiniteGradientWarning, match=r"inf or NaN in the gradient of W_F \(\d+ entries\)"):
         loss, grads = bptt(p, xs, np.zeros((60, 2, 2)), activation="relu", loss="mse")
     assert not np.all(np.isfinite(grads.W_R))
+
+
+@pytest.mark.parametrize("kwargs,exc,match", [
+    (dict(n_in=0, n_hidden=4, n_out=2), ValueError, "n_in: expected a positive integer, got 0"),
+    (dict(n_in=3, n_hidden=[4, -1], n_out=2), ValueError, r"n_hidden\[1\]: expected a positive integer"),
+    (dict(n_in=3, n_hidden=4, n_out=2, spectral_radius=float("nan")), ValueError, "spectral_radius"),
+    (dict(n_in=3, n_hidden=4, n_out=2, dtype=np.int32), TypeError, "dtype: expected float32 or float64, got int32"),
+])
+def test_init_params_rejects_bad_sizes(kwargs, exc, match):
+    with pytest.raises(exc, match=match):
+        init_params(**kwargs)

@@ -1,0 +1,222 @@
+"""Question types and answer checking.
+
+Three types: single choice, multiple select and numeric entry.  ``check`` is
+pure: whatever it is given (None, bytes, a dict, a 10 MB string, NaN, code
+text ...) it returns a :class:`Feedback` with ``correct=False`` and a helpful
+message, never raises and never executes anything.  ``submit`` checks and
+records the answer in the learner's progress file.
+"""
+import math
+import numbers
+import reprlib
+from dataclasses import dataclass, field
+
+from . import progress_store
+from .safe_number import EXPECTED, NumberParseError, parse_number
+
+MAX_TEXT = 1000      # longest option answer read, in characters
+MAX_SELECTION = 100  # most items read from a multiple-select answer
+
+
+@dataclass(frozen=True, eq=False)
+class Feedback:
+    """The verdict on one answer: `correct`, a `message` and the `explanation`."""
+
+    correct: bool
+    message: str
+    explanation: str = ""
+    valid: bool = True
+
+    def __str__(self):
+        return f"{self.message}\n\n{self.explanation}".strip()
+
+
+def describe(value):
+    """A short, safe repr of any value for messages (never raises)."""
+    try:
+        if isinstance(value, (str, bytes)) and len(value) > 60:
+            return repr(value[:40]) + f"... ({len(value):,} characters)"
+        if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 200:
+            return f"an integer with about {int(value.bit_length() * 0.30103)} digits"
+        short = reprlib.Repr()
+        short.maxstring, short.maxother, short.maxlong = 60, 60, 40
+        return short.repr(value)
+    except Exception:  # noqa: BLE001 - a message must never fail
+        return f"<{type(value).__name__}>"
+
+
+@dataclass(frozen=True, eq=False)
+class Question:
+    """Base class: id, lesson, prompt and explanation (Markdown with LaTeX)."""
+
+    id: str
+    lesson: str
+    prompt: str
+    explanation: str
+    source: str = ""
+
+    type = "question"
+
+    def check(self, answer):
+        """Return Feedback for `answer`; never raises, never runs code."""
+        try:
+            correct, message, valid = self._judge(answer)
+        except Exception as exc:  # noqa: BLE001 - last line of defence
+            correct, message, valid = False, f"This answer could not be read ({type(exc).__name__}).", False
+        return Feedback(bool(correct), message, self.explanation, valid)
+
+    def submit(self, answer):
+        """Check `answer`, record it in the progress file and return the Feedback."""
+        feedback = self.check(answer)
+        progress_store.record_answer(self.id, self.lesson, feedback.correct, describe(answer))
+        return feedback
+
+    def _judge(self, answer):
+        """Return (correct, message, valid); subclasses implement."""
+        raise NotImplementedError
+
+    def __repr__(self):
+        return f"<{type(self).__name__} {self.id}>"
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class ChoiceQuestion(Question):
+    """Shared logic of the choice types: `options` texts and per-option `feedback`."""
+
+    options: tuple = ()
+    key: object = None
+    option_feedback: dict = field(default_factory=dict)
+
+    def _option(self, item):
+        """Map an answer item to an option text, or return an error message."""
+        if not isinstance(item, str):
+            return None, f"Expected the text of an option, got {describe(item)}."
+        if len(item) > MAX_TEXT:
+            return None, f"That text is {len(item):,} characters long; no option is."
+        wanted = " ".join(item.split())
+        for text in self.options:
+            if " ".join(text.split()) == wanted:
+                return text, None
+        return None, f"{describe(item)} is not one of the options: {self._listing()}"
+
+    def _listing(self):
+        """The options as a short quoted list."""
+        return "; ".join(repr(t if len(t) < 50 else t[:47] + "...") for t in self.options)
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class SingleChoice(ChoiceQuestion):
+    """Exactly one option is right; `key` is its text."""
+
+    type = "single"
+
+    def _judge(self, answer):
+        if answer is None or (isinstance(answer, str) and not answer.strip()):
+            return False, "No option was chosen. Pick one option.", False
+        text, error = self._option(answer)
+        if error:
+            return False, error, False
+        if text == self.key:
+            return True, ("Correct. " + self.option_feedback.get(text, "")).strip(), True
+        hint = self.option_feedback.get(text, "")
+        return False, ("Not correct. " + hint).strip(), True
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class MultipleSelect(ChoiceQuestion):
+    """Any subset of the options; `key` is the frozenset of right texts."""
+
+    type = "multiple"
+
+    def _judge(self, answer):
+        items, error = self._items(answer)
+        if error:
+            return False, error, False
+        chosen = set()
+        for item in items:
+            text, error = self._option(item)
+            if error:
+                return False, error, False
+            chosen.add(text)
+        if chosen == set(self.key):
+            return True, "Correct: you picked exactly the true statements.", True
+        return False, self._wrong_message(chosen), True
+
+    def _items(self, answer):
+        """Accept a str (one pick) or a list/tuple/set of strs."""
+        if isinstance(answer, str):
+            return [answer], None
+        if isinstance(answer, (list, tuple, set, frozenset)):
+            if len(answer) > MAX_SELECTION:
+                return None, f"{len(answer):,} items were given; there are only {len(self.options)} options."
+            if not answer:
+                return None, "Nothing was selected. Tick every option that applies."
+            return list(answer), None
+        return None, f"Expected a list of option texts, got {describe(answer)}."
+
+    def _wrong_message(self, chosen):
+        """Say how many picks are wrong and missing, with feedback on wrong picks."""
+        wrong = [t for t in self.options if t in chosen and t not in self.key]
+        missed = len(set(self.key) - chosen)
+        parts = ["Not correct."]
+        if wrong:
+            parts.append(f"{len(wrong)} of your picks should not be ticked.")
+        if missed:
+            parts.append(f"{missed} correct option(s) are missing.")
+        parts += [f"*{t}*: {self.option_feedback[t]}" for t in wrong if t in self.option_feedback]
+        return " ".join(parts)
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class NumericQuestion(Question):
+    """A number within `tolerance` of `key`; `mistakes` maps common wrong values to hints."""
+
+    key: float = 0.0
+    tolerance: float = 0.0
+    mistakes: tuple = ()
+
+    type = "numeric"
+
+    def _judge(self, answer):
+        value, error = _as_number(answer)
+        if error:
+            return False, f"Expected {EXPECTED}; got {describe(answer)}: {error}.", False
+        if self._close(value, self.key):
+            return True, f"Correct: {_fmt(value)}.", True
+        hint = next((text for v, text in self.mistakes if self._near_mistake(value, v)), "")
+        return False, f"Not correct: {_fmt(value)} is not the answer. {hint}".strip(), True
+
+    def _near_mistake(self, value, mistake):
+        """True when `value` matches a listed mistake (within tolerance or 0.5%)."""
+        return self._close(value, mistake) or abs(value - mistake) <= 0.005 * abs(mistake)
+
+    def _close(self, value, target):
+        """True when |value - target| is within tolerance (plus float rounding)."""
+        return abs(value - target) <= self.tolerance + 1e-9 * abs(target)
+
+
+def _as_number(answer):
+    """Return (float, None) or (None, reason) for any answer."""
+    if isinstance(answer, bool):
+        return None, "True/False is not a number"
+    if isinstance(answer, str):
+        try:
+            return parse_number(answer), None
+        except NumberParseError as exc:
+            return None, str(exc)
+    if isinstance(answer, numbers.Real):
+        try:
+            value = float(answer)
+        except (OverflowError, ValueError, TypeError):
+            return None, "the number is too large"
+        if not math.isfinite(value):
+            return None, "it is not a finite number"
+        return value, None
+    return None, f"a {type(answer).__name__} is not a number"
+
+
+def _fmt(value):
+    """Format a float compactly: integers without '.0', others with 6 significant digits."""
+    if value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return f"{value:.6g}"

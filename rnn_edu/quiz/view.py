@@ -1,0 +1,65 @@
+"""The learner's progress per lesson, as numbers and as an HTML table widget."""
+import html
+
+import ipywidgets as w
+
+from .progress_store import load_progress
+
+
+def summarize(bank, records):
+    """Per lesson: questions, answered, correct at first try, correct now."""
+    summary = {}
+    for lesson in sorted(bank.titles):
+        ids = [q.id for q in bank.lesson(lesson)]
+        recs = [records[i] for i in ids if isinstance(records.get(i), dict)]
+        answered = [r for r in recs if int(r.get("attempts", 0)) > 0]
+        summary[lesson] = {
+            "title": bank.titles[lesson],
+            "questions": len(ids),
+            "answered": len(answered),
+            "first_try": sum(bool(r.get("first_correct")) for r in answered),
+            "correct_now": sum(bool(r.get("correct")) for r in answered),
+        }
+    return summary
+
+
+def table_html(summary):
+    """An HTML table of a summary (one row per lesson plus a total)."""
+    head = ("<tr><th>Lesson</th><th>Questions</th><th>Answered</th>"
+            "<th>Correct at first try</th><th>Correct now</th></tr>")
+    rows = [_row(f"{lesson} {s['title']}", s) for lesson, s in summary.items()]
+    total = {k: sum(s[k] for s in summary.values())
+             for k in ("questions", "answered", "first_try", "correct_now")}
+    rows.append(_row("Total", total, bold=True))
+    return f"<table class='rnn-edu-progress-table'>{head}{''.join(rows)}</table>"
+
+
+def _row(label, s, bold=False):
+    """One table row."""
+    cells = [html.escape(label)] + [str(s[k]) for k in ("questions", "answered", "first_try", "correct_now")]
+    tag = "th" if bold else "td"
+    return "<tr>" + "".join(f"<{tag}>{c}</{tag}>" for c in cells) + "</tr>"
+
+
+class ProgressView:
+    """Displays the progress table; text repr is stable (it never shows the numbers)."""
+
+    def __init__(self, bank):
+        self.bank = bank
+        self.summary = summarize(bank, load_progress())
+        self.container = w.HTML(value=table_html(self.summary))
+        self.container.add_class("rnn-edu-progress")
+
+    def refresh(self):
+        """Re-read the progress file and update the table."""
+        self.summary = summarize(self.bank, load_progress())
+        self.container.value = table_html(self.summary)
+
+    def __repr__(self):
+        return "<Quiz progress>"
+
+    def _repr_mimebundle_(self, **kwargs):
+        """Display as the HTML widget with a stable text/plain."""
+        data = dict(self.container._repr_mimebundle_(**kwargs) or {})
+        data["text/plain"] = repr(self)
+        return data
