@@ -154,3 +154,16 @@ def test_progress_view_and_summary(progress_file):
     quiz.get_question("vanishing-not-true").submit(quiz.get_question("vanishing-not-true").key)
     view.refresh()
     assert view.summary["04"]["correct_now"] == 3
+
+
+def test_explanation_is_earned_by_a_right_answer_or_a_second_try(progress_file):
+    q = quiz.get_question("exploding-float32-overflow")
+    marker = "explanation appears after a right answer"
+    qw = quiz.show(q.id)
+    qw.input.value = "12"
+    assert marker in qw.feedback.value and "Not correct" in qw.feedback.value
+    qw.input.value = "13"                      # second wrong try: now the explanation is shown
+    assert marker not in qw.feedback.value and "3.4" in qw.feedback.value
+    right = quiz.show(q.id)
+    right.input.value = "39"
+    assert marker not in right.feedback.value and "Correct" in right.feedback.value

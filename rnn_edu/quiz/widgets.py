@@ -17,6 +17,7 @@ from .safe_number import EXPECTED
 CSS_QUIZ, CSS_FEEDBACK, CSS_CHECK, CSS_RETRY = ("rnn-edu-quiz", "rnn-edu-feedback",
                                                 "rnn-edu-check", "rnn-edu-retry")
 _UNSET = object()
+REVEAL_AFTER = 2          # wrong tries before the explanation is shown anyway
 
 
 class _Displayable:
@@ -113,8 +114,18 @@ class QuizWidget(_Displayable):
         self.attempts_label.value = self._attempts_text()
         mark = "&#10004; " if feedback.correct else "&#10008; "
         body = f"<div class='rnn-edu-verdict'>{mark}{inline(feedback.message)}</div>"
-        self._show(body + to_html(feedback.explanation), feedback.correct)
+        self._show(body + self._explanation_html(feedback), feedback.correct)
         return feedback
+
+    def _explanation_html(self, feedback):
+        """The explanation, once earned: after a right answer or a second try.
+
+        A first wrong answer gets only its targeted feedback, so trying again still means thinking.
+        """
+        if feedback.correct or self.attempts >= REVEAL_AFTER:
+            return to_html(feedback.explanation)
+        return ("<p><em>Try again: the full explanation appears after a right answer "
+                f"or after {REVEAL_AFTER} tries.</em></p>")
 
     def _submit(self, answer):
         """Submit (recording progress); fall back to a pure check if the file fails."""
