@@ -1,0 +1,162 @@
+"""Figures for lesson 04: gradient norms through time, activation slopes, decay of powers.
+
+Each `draw_*` function draws into a given Axes; each `*_figure` function makes a pyplot
+figure for a notebook (end the cell with `plt.show()`); `grad_norms_png` renders one frame
+of the gradient explorer to PNG bytes without touching pyplot, so a widget callback never
+leaves a figure behind for the notebook to display.
+"""
+import io
+
+import numpy as np
+from matplotlib import ticker
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from . import COURSE_STYLE
+
+X_LABEL = "time step t"
+Y_LABEL = "||dL/dh_t|| (log scale)"
+
+
+def _positive_limits(values, pad=10.0):
+    """(low, high) y-limits around the positive, finite entries of `values` (log axes)."""
+    v = np.asarray(values, dtype=np.float64)
+    v = v[np.isfinite(v) & (v > 0)]
+    if v.size == 0:
+        return 1e-3, 1e3
+    return v.min() / pad, v.max() * pad
+
+
+def _decade_label(value, _pos):
+    """Tick label such as 1e-05, in plain text (mathtext labels are slow to lay out)."""
+    return f"{value:.0e}"
+
+
+def draw_grad_norms(ax, norms, *, bound_factor=None, title=None):
+    """Plot ||dL/dh_t|| against t = 1..T on a log axis.
+
+    norms: (T,) array from `rnn_edu.hidden_grad_norms` (only L_T scored).
+    bound_factor: gamma * sigma_max(W_R); if given, also draws the upper bound
+        ||dL/dh_t|| <= (gamma sigma_max)^(T - t) ||dL/dh_T||  as a dashed line.
+    Zeros (a path cut by inactive ReLUs) cannot be shown on a log axis and are left out.
+    """
+    norms = np.asarray(norms, dtype=np.float64)
+    T = norms.size
+    t = np.arange(1, T + 1)
+    low, high = _positive_limits(norms)
+    shown = np.where(norms > 0, norms, np.nan)
+    ax.plot(t, shown, marker="o", markersize=3, lw=1.5, label="||dL/dh_t|| (loss at t = T)")
+    if bound_factor is not None and np.isfinite(norms[-1]) and norms[-1] > 0:
+        with np.errstate(over="ignore", under="ignore"):
+            bound = norms[-1] * np.power(float(bound_factor), (T - t).astype(np.float64))
+        ax.plot(t, np.clip(bound, low / 1e3, high * 1e3), ls="--", color="0.4", lw=1,
+                label="bound (γ σ_max)^(T-t) ||dL/dh_T||")
+    ax.set_yscale("log")
+    ax.yaxis.set_major_formatter(ticker.FuncFormatter(_decade_label))   # plain text: fast
+    ax.yaxis.set_minor_formatter(ticker.NullFormatter())
+    ax.set_ylim(low, high)
+    ax.set_xlim(0.5, T + 0.5)
+    ax.set_xlabel(X_LABEL)
+    ax.set_ylabel(Y_LABEL)
+    ax.set_title(title or "How far back the gradient of L_T reaches")
+    ax.legend(loc="best")
+    return ax
+
+
+def grad_norms_figure(curves, *, title=None):
+    """Several ||dL/dh_t|| curves on one log axis, for a notebook.
+
+    curves: dict {label: (T,) array of norms}. Returns the pyplot Figure.
+    """
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots()
+    for label, norms in curves.items():
+        norms = np.asarray(norms, dtype=np.float64)
+        ax.plot(np.arange(1, norms.size + 1), np.where(norms > 0, norms, np.nan), label=label)
+    ax.set_yscale("log")
+    ax.set_xlabel(X_LABEL)
+    ax.set_ylabel(Y_LABEL)
+    ax.set_title(title or "Gradient norm of the last loss term, going back in time")
+    ax.legend(loc="best")
+    fig.tight_layout()
+    return fig
+
+
+def grad_norms_png(norms, *, bound_factor=None, title=None):
+    """One explorer frame: `draw_grad_norms` rendered with Agg into PNG bytes (no pyplot)."""
+    fig = Figure(figsize=COURSE_STYLE["figure.figsize"], dpi=COURSE_STYLE["figure.dpi"])
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    ax.grid(True, alpha=COURSE_STYLE["grid.alpha"])
+    draw_grad_norms(ax, norms, bound_factor=bound_factor, title=title)
+    fig.subplots_adjust(left=0.14, right=0.97, bottom=0.14, top=0.91)   # tight_layout is slow
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=COURSE_STYLE["figure.dpi"])
+    return buffer.getvalue()
+
+
+def activation_slopes_figure(a_max=6.0):
+    """f'(a) for sigmoid and tanh over [-a_max, a_max], each maximum marked (both at a = 0).
+
+    sigmoid'(a) = s (1 - s) <= 1/4;  tanh'(a) = 1 - tanh(a)^2 <= 1.
+    """
+    import matplotlib.pyplot as plt
+    a = np.linspace(-a_max, a_max, 401)
+    s = 1.0 / (1.0 + np.exp(-a))
+    fig, ax = plt.subplots()
+    ax.plot(a, 1.0 - np.tanh(a) ** 2, label="tanh'(a) = 1 - tanh(a)^2")
+    ax.plot(a, s * (1.0 - s), label="sigmoid'(a) = s(a)(1 - s(a))")
+    for peak, name in [(1.0, "tanh"), (0.25, "sigmoid")]:
+        ax.plot([0.0], [peak], "ko", markersize=5)
+        ax.annotate(f"max {name}' = {peak:g} at a = 0", (0.0, peak), xytext=(0.6, peak + 0.05))
+    ax.set_ylim(0, 1.2)
+    ax.set_xlabel("pre-activation a (dimensionless)")
+    ax.set_ylabel("slope f'(a)")
+    ax.set_title("The slopes that multiply the gradient at every step")
+    ax.legend(loc="upper left")
+    fig.tight_layout()
+    return fig
+
+
+def power_decay_figure(factors, steps=100, threshold=1e-3, ylim=(1e-12, 2.0)):
+    """factor^k against k = 0..steps on a log axis, with a horizontal line at `threshold`.
+
+    factors: dict {label: factor per step}; ylim: the y-range shown. Returns the pyplot Figure.
+    """
+    import matplotlib.pyplot as plt
+    k = np.arange(steps + 1)
+    fig, ax = plt.subplots()
+    for label, factor in factors.items():
+        ax.plot(k, float(factor) ** k.astype(np.float64), label=label)
+    ax.axhline(threshold, color="0.3", ls=":", label=f"threshold {threshold:g}")
+    ax.set_yscale("log")
+    ax.set_ylim(*ylim)
+    ax.set_xlabel("number of backward steps k")
+    ax.set_ylabel("size after k steps, factor^k (log scale)")
+    ax.set_title("Repeated multiplication by a constant factor")
+    ax.legend(loc="lower left")
+    fig.tight_layout()
+    return fig
+
+
+def jacobian_norms_figure(curves, bounds=None):
+    """||dh_T/dh_{T-k}||_2 against k, optionally with dashed bounds (gamma sigma_max)^k.
+
+    curves: dict {label: (T,) array from `rnn_edu.jacobian_product_norms`};
+    bounds: dict {label: gamma * sigma_max} drawn in the same colour order.
+    """
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots()
+    for i, (label, norms) in enumerate(curves.items()):
+        k = np.arange(1, len(norms) + 1)
+        line, = ax.plot(k, norms, label=label)
+        if bounds and label in bounds:
+            ax.plot(k, float(bounds[label]) ** k.astype(np.float64), ls="--", color=line.get_color(),
+                    lw=1, label=rf"bound $(\gamma\sigma_{{max}})^k$ = {bounds[label]:.2f}$^k$")
+    ax.set_yscale("log")
+    ax.set_xlabel("steps back k")
+    ax.set_ylabel("||dh_T/dh_{T-k}||_2 (log scale)")
+    ax.set_title("Norm of the product of k step Jacobians")
+    ax.legend(loc="best")
+    fig.tight_layout()
+    return fig
