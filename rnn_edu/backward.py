@@ -33,14 +33,20 @@ def layer_deltas(W_R, hs, dhs_out, activation="tanh"):
     W_R: (H, H); hs: (T, B, H) = h_1..h_T; dhs_out: (T, B, H), the gradient reaching
     each h_t from above (the output layer, or the next layer up).
     Returns (das (T, B, H), dh0 (B, H)).
+
+    Step by step this is `step_backward` run from t = T down to 1:
+        dL/dh_t = dhs_out[t] + W_R^T dL/da_{t+1},   dL/da_t = dL/dh_t * f'(a_t),
+    with each step's result written straight into das[t] and into one reused (B, H)
+    buffer for dL/dh; tests/test_fast_paths.py checks it against a loop of `step_backward`.
     """
     _, d_f = get_activation(activation)
     das = np.empty_like(hs)
-    dh_next = np.zeros_like(hs[0])          # W_R^T dL/da_{t+1}; nothing after step T
+    dh = np.zeros_like(hs[0])               # W_R^T dL/da_{t+1}; nothing after step T
     for t in range(hs.shape[0] - 1, -1, -1):
-        das[t] = (dhs_out[t] + dh_next) * d_f(hs[t])
-        dh_next = das[t] @ W_R
-    return das, dh_next
+        dh += dhs_out[t]                                # dL/dh_t: from above + recurrent path
+        np.multiply(dh, d_f(hs[t]), out=das[t])         # dL/da_t = dL/dh_t * f'(a_t)
+        np.matmul(das[t], W_R, out=dh)                  # W_R^T dL/da_t, what reaches h_{t-1}
+    return das, dh
 
 
 def truncated_deltas(layers, layer_hs, dtop, scored, k, activation="tanh"):

@@ -30,16 +30,22 @@ def layer_forward(W_F, W_R, b_h, xs, h0, activation="tanh"):
     Same equation as `step_forward`, h_t = f(W_F x_t + W_R h_{t-1} + b_h), but the
     input term W_F x_t + b_h does not depend on h, so it is computed for every t
     in one matrix product first; only W_R h_{t-1} has to wait for the previous step.
+    Each hs[t] starts as W_F x_t + b_h and becomes h_t in place; W_R h_{t-1} is
+    written into one reused (B, H) buffer. tests/test_forward.py checks that this
+    equals a loop of `step_forward`.
     xs: (T, B, D), h0: (B, H).
     """
     f, _ = get_activation(activation)
     T, B, D = xs.shape
     hs = (xs.reshape(T * B, D) @ W_F.T).reshape(T, B, -1)   # W_F x_t for every t
     hs += b_h
+    W_R_T = np.ascontiguousarray(W_R.T)                     # h @ W_R^T is W_R h, row by row
+    recurrent = np.empty_like(hs[0])                        # W_R h_{t-1}, reused every step
     h_prev = h0
     for t in range(T):
-        hs[t] += h_prev @ W_R.T
-        hs[t] = f(hs[t])
+        np.matmul(h_prev, W_R_T, out=recurrent)
+        hs[t] += recurrent                                  # a_t = W_F x_t + b_h + W_R h_{t-1}
+        hs[t] = f(hs[t])                                    # h_t = f(a_t)
         h_prev = hs[t]
     return hs
 
@@ -114,5 +120,6 @@ def forward(params, xs, h0=None, *, activation="tanh"):
             layer_hs.append(inputs)
         hs = layer_hs[-1]
         T, B, H = hs.shape
-        zs = (hs.reshape(T * B, H) @ params.W_O.T).reshape(T, B, -1) + params.b_o
+        zs = (hs.reshape(T * B, H) @ params.W_O.T).reshape(T, B, -1)
+        zs += params.b_o
     return ForwardResult(hs=hs, zs=zs, layer_hs=layer_hs, xs=xs, h0s=h0s, activation=activation)

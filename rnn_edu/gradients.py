@@ -34,8 +34,9 @@ def output_backward(params, hs, dzs, scored):
     S, B, H = hs_s.shape
     dflat = dzs.reshape(S * B, -1)
     dW_O = dflat.T @ hs_s.reshape(S * B, H)
-    dhs_out = np.zeros_like(hs)
-    dhs_out[scored] = (dflat @ params.W_O).reshape(S, B, H)
+    # steps without a loss term get nothing from the output (if every step has one, all is overwritten)
+    dhs_out = np.empty_like(hs) if S == hs.shape[0] else np.zeros_like(hs)
+    np.matmul(dflat, params.W_O, out=dhs_out[scored].reshape(S * B, H))   # W_O^T dL/dz_t
     return dW_O, dflat.sum(axis=0), dhs_out
 
 
@@ -97,6 +98,7 @@ def bptt_with_state(params, xs, targets, h0=None, *, activation="tanh", loss="cr
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         value, dzs = loss_and_grad(fwd.zs[scored], targets, loss, output_activation)
         dW_O, db_o, dtop = output_backward(params, fwd.hs, dzs, scored)
+        del dzs                   # done with dL/dz_t: its memory is reused by the hidden layers
         layer_grads = hidden_backward(params, fwd, dtop, scored, truncate)
     if isinstance(params, RNNParams):
         (dW_F, dW_R, db_h), = layer_grads

@@ -28,24 +28,26 @@ def cross_entropy(zs, targets):
     """zs: (S, B, O) scores, targets: (S, B) integer classes. Returns (loss, dL/dzs).
 
     Uses log softmax(z)[k] = z_k - max(z) - log sum_j exp(z_j - max(z)), which stays
-    finite even when a probability underflows to zero.
+    finite even when a probability underflows to zero. The gradient
+    dL/dz_t = (p_t - onehot_t) / B is built in place in one (S, B, O) buffer:
+    exp(z - max(z)), times 1 / (B sum_j exp(z_j - max(z))), minus 1/B at each target.
     """
     B = zs.shape[1]
-    shifted = zs - zs.max(axis=-1, keepdims=True)
-    e = np.exp(shifted)
-    total = e.sum(axis=-1, keepdims=True)
+    shifted = zs - zs.max(axis=-1, keepdims=True)     # z - max(z)
     picked = np.take_along_axis(shifted, targets[..., None], axis=-1)
+    e = np.exp(shifted, out=shifted)                  # exp(z - max(z)), in the same buffer
+    total = e.sum(axis=-1, keepdims=True)
     loss = float((np.log(total) - picked).sum() / B)
-    dzs = e / total                                   # softmax probabilities p_t
-    _subtract_onehot(dzs, targets)
-    dzs /= B
+    dzs = e
+    dzs *= 1.0 / (B * total)                          # p_t / B
+    _subtract_at_targets(dzs, targets, 1.0 / B)       # (p_t - onehot_t) / B
     return loss, dzs
 
 
-def _subtract_onehot(p, targets):
-    """p[..., target] -= 1, in place: turns p_t into p_t - onehot_t."""
+def _subtract_at_targets(p, targets, amount):
+    """p[..., target] -= amount, in place (amount = 1 turns p_t into p_t - onehot_t)."""
     picked = np.take_along_axis(p, targets[..., None], axis=-1)
-    np.put_along_axis(p, targets[..., None], picked - 1, axis=-1)
+    np.put_along_axis(p, targets[..., None], picked - amount, axis=-1)
 
 
 def squared_error(zs, targets, output_activation="identity"):

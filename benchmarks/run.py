@@ -1,0 +1,115 @@
+"""Benchmarks of rnn_edu: `make bench`, or `python benchmarks/run.py [--quick]`.
+
+1. speed of one bptt call against PyTorch (nn.RNN + Linear + autograd), interleaved,
+   float64 and float32, D = H = O in {32, 128, 512}, T = 50, B = 32
+   (after checking that both give the same loss and gradients);
+2. achieved GFLOP/s against numpy's matrix-multiply throughput measured alongside;
+3. peak memory of bptt at T = 1000: full, truncated, windowed;
+4. time of each lesson notebook, and of the whole course, under nbval.
+Prints the tables and writes them to benchmarks/RESULTS.md (`--quick`: a smoke run
+with few repetitions, which writes a file only when --output is given).
+Both libraries use the same number of threads (2 by default, --threads).
+"""
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import machine
+
+HERE = Path(__file__).resolve().parent
+T, B, SIZES = 50, 32, (32, 128, 512)
+
+
+def parse_args(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="few repetitions, small memory run")
+    ap.add_argument("--threads", type=int, default=2, help="BLAS threads for numpy and torch (2)")
+    ap.add_argument("--seconds", type=float, default=8.0,
+                    help="time budget per size and dtype for the interleaved timing (8)")
+    ap.add_argument("--no-notebooks", action="store_true", help="skip the nbval timings")
+    ap.add_argument("--output", type=Path, default=None,
+                    help="where to write the Markdown (default benchmarks/RESULTS.md; none with --quick)")
+    return ap.parse_args(argv)
+
+
+args = parse_args()
+THREADS_BEFORE = machine.pin_threads(args.threads)   # before numpy is imported, here or by rnn_edu
+
+import numpy as np  # noqa: E402
+
+import compare  # noqa: E402
+import memory  # noqa: E402
+import notebooks_timing  # noqa: E402
+import report  # noqa: E402
+import torch_ref  # noqa: E402
+
+
+def setup_torch(threads):
+    """Import torch with `threads` intra-op threads; False (and a note) if it is absent."""
+    if not torch_ref.available():
+        print("NOTE: torch is not installed, so the PyTorch comparison is skipped "
+              "(install it with: pip install -e '.[bench]').")
+        return False
+    import torch
+    torch.set_num_threads(threads)
+    return True
+
+
+def speed_section(with_torch):
+    budget, lo, hi = (0.5, 3, 3) if args.quick else (args.seconds, 7, 101)
+    rows = []
+    for dtype in (np.float64, np.float32):
+        for n in SIZES:
+            row = compare.measure(T, B, n, dtype, with_torch, budget, lo, hi)
+            print(f"  {row.dtype} n={n}: {row.pairs} pairs of {row.calls}-call blocks, "
+                  f"rnn_edu {row.median('ours') * 1e3:.2f} ms, ratio {report.fmt(row.ratio, '.2f')}",
+                  flush=True)
+            rows.append(row)
+    return rows
+
+
+def main():
+    started, cpu_start = time.time(), machine.cpu_seconds()
+    with_torch = setup_torch(args.threads)
+    blas_limit = machine.limit_blas_threads(args.threads)  # noqa: F841 (keeps the limit active)
+    info = machine.describe(with_torch, THREADS_BEFORE)
+    print("Machine:\n" + "\n".join(report.machine_lines(info)), flush=True)
+
+    print("\nSpeed" + (" (interleaved with torch):" if with_torch else ":"), flush=True)
+    rows = speed_section(with_torch)
+    speed = report.speed_table(rows, T, B)
+    if not with_torch:
+        speed += ["", "torch is not installed: the PyTorch columns and the equivalence check are skipped."]
+    targets = report.check_targets(rows)
+
+    print("\nMemory:", flush=True)
+    mem_T = 200 if args.quick else 1000
+    mem_rows, one_mb = memory.measure(T=mem_T)
+    mem = report.memory_table(mem_rows, one_mb, mem_T, 32, 128)
+
+    if args.no_notebooks:
+        nb = ["(skipped: --no-notebooks)"]
+    else:
+        print("\nNotebooks under nbval:", flush=True)
+        nb = report.notebook_table(notebooks_timing.measure())
+
+    sections = [("Speed: rnn_edu.bptt against PyTorch", speed), ("Targets", targets),
+                ("How the FLOPs are counted", report.flops_section()),
+                ("Peak memory of bptt, T = %d" % mem_T, mem), ("Notebooks under nbval", nb),
+                ("What limits the numbers", report.limits_notes(rows)),
+                ("Machine", report.machine_lines(info))]
+    elapsed = time.time() - started
+    busy, steal, own = (end - start for end, start in zip(machine.cpu_seconds(), cpu_start))
+    header = report.header(args.quick, args.threads, elapsed, (busy - own) / elapsed, steal / elapsed)
+    text = report.document(sections, header)
+    print("\n" + text)
+    out = args.output or (None if args.quick else HERE / "RESULTS.md")
+    if out is not None:
+        out.write_text(text)
+        print(f"Wrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
