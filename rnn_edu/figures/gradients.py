@@ -82,8 +82,15 @@ def grad_norms_figure(curves, *, title=None):
     return fig
 
 
+SHARPNESS = 2        # the PNG holds twice the pixels it is shown with, so it stays crisp
+
+
 def grad_norms_png(norms, *, bound_factor=None, title=None):
-    """One explorer frame: `draw_grad_norms` rendered with Agg into PNG bytes (no pyplot)."""
+    """One explorer frame: `draw_grad_norms` rendered with Agg into PNG bytes (no pyplot).
+
+    The image is SHARPNESS times the course figure size in pixels; show it at
+    `frame_width_px()` so it is not blown up by the browser.
+    """
     fig = Figure(figsize=COURSE_STYLE["figure.figsize"], dpi=COURSE_STYLE["figure.dpi"])
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
@@ -91,8 +98,13 @@ def grad_norms_png(norms, *, bound_factor=None, title=None):
     draw_grad_norms(ax, norms, bound_factor=bound_factor, title=title)
     fig.subplots_adjust(left=0.14, right=0.97, bottom=0.14, top=0.91)   # tight_layout is slow
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=COURSE_STYLE["figure.dpi"])
+    fig.savefig(buffer, format="png", dpi=SHARPNESS * COURSE_STYLE["figure.dpi"])
     return buffer.getvalue()
+
+
+def frame_width_px():
+    """The width at which an explorer frame is shown: the course figure width in CSS pixels."""
+    return int(COURSE_STYLE["figure.figsize"][0] * COURSE_STYLE["figure.dpi"] * 1.25)
 
 
 def activation_slopes_figure(a_max=6.0):

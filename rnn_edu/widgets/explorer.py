@@ -13,7 +13,7 @@ import ipywidgets as widgets
 import numpy as np
 
 import rnn_edu
-from rnn_edu.figures.gradients import grad_norms_png
+from rnn_edu.figures.gradients import frame_width_px, grad_norms_png
 
 CSS_EXPLORER, CSS_PLOT, CSS_READOUT = "rnn-edu-explorer", "rnn-edu-explorer-plot", "rnn-edu-explorer-readout"
 ACTIVATIONS = ("tanh", "sigmoid", "relu")
@@ -61,7 +61,7 @@ class GradientExplorer:
                                                 description="f")
         self.length = widgets.IntSlider(value=length, min=5, max=T_MAX, step=1,
                                         description="T", continuous_update=False)
-        self.image = widgets.Image(format="png")
+        self.image = widgets.Image(format="png", layout=widgets.Layout(width=f"{frame_width_px()}px"))
         self.readout = widgets.HTML()
         self.image.add_class(CSS_PLOT)
         self.readout.add_class(CSS_READOUT)
