@@ -42,7 +42,8 @@ browser: $(STAMP)
 notebooks: $(STAMP)
 	$(FRESH) $(BIN)/jupyter nbconvert --to notebook \
 	  --execute --inplace --ExecutePreprocessor.timeout=120 \
-	  --ExecutePreprocessor.store_widget_state=False $(NBS)
+	  --ExecutePreprocessor.store_widget_state=False \
+	  --ExecutePreprocessor.record_timing=False $(NBS)
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]' || echo "bench: torch could not be installed; the PyTorch comparison will be skipped"
