@@ -12,6 +12,7 @@ from matplotlib import ticker
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from ..activations import d_sigmoid, d_tanh, sigmoid
 from . import COURSE_STYLE
 
 X_LABEL = "time step t"
@@ -114,10 +115,9 @@ def activation_slopes_figure(a_max=6.0):
     """
     import matplotlib.pyplot as plt
     a = np.linspace(-a_max, a_max, 401)
-    s = 1.0 / (1.0 + np.exp(-a))
     fig, ax = plt.subplots()
-    ax.plot(a, 1.0 - np.tanh(a) ** 2, label="tanh'(a) = 1 - tanh(a)^2")
-    ax.plot(a, s * (1.0 - s), label="sigmoid'(a) = s(a)(1 - s(a))")
+    ax.plot(a, d_tanh(np.tanh(a)), label="tanh'(a) = 1 - tanh(a)^2")
+    ax.plot(a, d_sigmoid(sigmoid(a)), label="sigmoid'(a) = s(a)(1 - s(a))")
     for peak, name in [(1.0, "tanh"), (0.25, "sigmoid")]:
         ax.plot([0.0], [peak], "ko", markersize=5)
         ax.annotate(f"max {name}' = {peak:g} at a = 0", (0.0, peak), xytext=(0.6, peak + 0.05))
