@@ -25,20 +25,28 @@ def summarize(bank, records):
 
 def table_html(summary):
     """An HTML table of a summary (one row per lesson plus a total)."""
-    head = ("<tr><th>Lesson</th><th>Questions</th><th>Answered</th>"
-            "<th>Correct at first try</th><th>Correct now</th></tr>")
+    head = "<tr>" + "".join(f"<th style='{_cell_style(i, True)}'>{h}</th>" for i, h in enumerate(
+        ["Lesson", "Questions", "Answered", "Correct at first try", "Correct now"])) + "</tr>"
     rows = [_row(f"{lesson} {s['title']}", s) for lesson, s in summary.items()]
     total = {k: sum(s[k] for s in summary.values())
              for k in ("questions", "answered", "first_try", "correct_now")}
     rows.append(_row("Total", total, bold=True))
-    return f"<table class='rnn-edu-progress-table'>{head}{''.join(rows)}</table>"
+    return (f"<table class='rnn-edu-progress-table' style='border-collapse:collapse'>"
+            f"{head}{''.join(rows)}</table>")
+
+
+def _cell_style(column, header=False):
+    """Padding and alignment: the lesson name left, the counts right; a rule under the header."""
+    align = "left" if column == 0 else "right"
+    rule = "border-bottom:1px solid #999;" if header else ""
+    return f"text-align:{align};padding:3px 12px;{rule}"
 
 
 def _row(label, s, bold=False):
     """One table row."""
     cells = [html.escape(label)] + [str(s[k]) for k in ("questions", "answered", "first_try", "correct_now")]
     tag = "th" if bold else "td"
-    return "<tr>" + "".join(f"<{tag}>{c}</{tag}>" for c in cells) + "</tr>"
+    return "<tr>" + "".join(f"<{tag} style='{_cell_style(i)}'>{c}</{tag}>" for i, c in enumerate(cells)) + "</tr>"
 
 
 class ProgressView:
