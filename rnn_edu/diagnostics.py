@@ -13,8 +13,8 @@ from .backward import layer_deltas
 from .gradients import output_backward
 from .forward import forward
 from .losses import check_targets, loss_and_grad
-from .params import RNNParams
-from .validate import check_choice, check_positive_int
+from .params import RNNParams, hidden_sizes
+from .validate import check_choice
 
 
 def spectral_radius(W):
@@ -74,11 +74,8 @@ def count_params(n_in, n_hidden, n_out):
     Layer l with H_l units reading D_l inputs has H_l*D_l (W_F) + H_l*H_l (W_R) + H_l (b_h);
     the output layer has O*H (W_O) + O (b_o).
     """
-    sizes = [n_hidden] if np.isscalar(n_hidden) else list(n_hidden)
-    for name, v in [("n_in", n_in), ("n_out", n_out)] + [(f"n_hidden[{i}]", h) for i, h in enumerate(sizes)]:
-        check_positive_int(name, v)
     total, below = 0, n_in
-    for H in sizes:
+    for H in hidden_sizes(n_in, n_hidden, n_out):
         total += H * below + H * H + H
         below = H
     return total + n_out * below + n_out

@@ -10,8 +10,9 @@ in which each loss term L_t sees the states h_{t-k} as constants.
 import numpy as np
 
 from .gradients import bptt
-from .forward import check_inputs, forward, layer_forward
+from .forward import check_inputs, forward
 from .losses import check_targets, loss_and_grad
+from .params import RNNParams
 
 
 def centered_difference(objective, arr, i, eps, order):
@@ -72,10 +73,8 @@ def truncated_loss(params, frozen, xs, targets, h0=None, *, truncate, activation
     for i, t in enumerate([T - 1] if many_to_one else range(T)):
         start = max(t - truncate + 1, 0)
         states = h0s if start == 0 else [hs[start - 1] for hs in frozen.layer_hs]
-        inputs = xs[start:t + 1]
-        for (W_F, W_R, b_h), h in zip(params.layers, states):
-            inputs = layer_forward(W_F, W_R, b_h, inputs, h, activation)
-        z = inputs[-1:] @ params.W_O.T + params.b_o
+        h = states[0] if isinstance(params, RNNParams) else states
+        z = forward(params, xs[start:t + 1], h, activation=activation).zs[-1:]
         total += loss_and_grad(z, t_all[i:i + 1], loss, output_activation)[0]
     return total
 

@@ -227,6 +227,17 @@ def _layer_init(rng, n_in, n_hidden, spectral_radius, dtype):
     return W_F.astype(dtype), W_R.astype(dtype), np.zeros(n_hidden, dtype)
 
 
+def hidden_sizes(n_in, n_hidden, n_out):
+    """Check the sizes of an architecture; return the hidden sizes as a list (one per layer).
+
+    n_hidden is an int (one layer) or a list of ints (stacked layers); all must be positive.
+    """
+    sizes = [n_hidden] if np.isscalar(n_hidden) else list(n_hidden)
+    for name, v in [("n_in", n_in), ("n_out", n_out)] + [(f"n_hidden[{i}]", h) for i, h in enumerate(sizes)]:
+        check_positive_int(name, v)
+    return sizes
+
+
 def init_params(n_in, n_hidden, n_out, *, seed=0, spectral_radius=None, dtype=np.float64):
     """Random RNN weights, reproducible from `seed`.
 
@@ -235,9 +246,7 @@ def init_params(n_in, n_hidden, n_out, *, seed=0, spectral_radius=None, dtype=np
     a "small W_R" whose gradients vanish, rho > 1 a "large W_R" that can explode.
     `n_hidden` may be a list such as [8, 8]: that returns `StackedRNNParams`.
     """
-    sizes = [n_hidden] if np.isscalar(n_hidden) else list(n_hidden)
-    for name, v in [("n_in", n_in), ("n_out", n_out)] + [(f"n_hidden[{i}]", h) for i, h in enumerate(sizes)]:
-        check_positive_int(name, v)
+    sizes = hidden_sizes(n_in, n_hidden, n_out)
     if spectral_radius is not None:
         check_positive_finite("spectral_radius", spectral_radius)
     if np.dtype(dtype).type not in FLOAT_DTYPES:

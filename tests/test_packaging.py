@@ -30,3 +30,13 @@ def test_environment_yml_matches_pyproject():
 def test_bench_extra_pins_torch():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     assert project["optional-dependencies"]["bench"] == ["torch==2.13.0"]
+
+
+def test_environment_check_asks_for_what_pyproject_requires():
+    """rnn_edu.env_check keeps its own list (it must run before anything is installed): keep it in step."""
+    from rnn_edu.env_check import REQUIREMENTS
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = {name: spec.lstrip(">=") for name, spec in names(project["dependencies"]).items()}
+    checked = {dist: minimum for _, dist, minimum in REQUIREMENTS if dist not in ("python", "rnn-edu")}
+    assert checked == wanted
+    assert ("python", "python", project["requires-python"].lstrip(">=")) in REQUIREMENTS
