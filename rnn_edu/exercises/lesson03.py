@@ -13,7 +13,7 @@ import numpy as np
 
 from rnn_edu import step_backward
 
-from . import ExerciseResult, run_checks
+from . import ExerciseResult, function_name, run_checks
 
 B, D, H = 3, 2, 4       # all different, so a transposed or swapped result has the wrong shape
 
@@ -113,4 +113,4 @@ def check_backward_step(backward_step):
             (f"dW_R (example {seed + 1})", lambda r=result, e=dW_R, a=args: _compare(
                 "dW_R", r["out"][1], e, _dW_R_mistakes(a[0], a[1], a[2], a[5]))),
         ]
-    return run_checks(checks)
+    return run_checks(checks, function_name(backward_step))

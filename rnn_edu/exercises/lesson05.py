@@ -8,7 +8,7 @@ import numpy as np
 
 from ..clipping import clip_by_norm, clip_by_value, global_norm
 from ..params import RNNParams, init_params
-from . import ExerciseResult, run_checks
+from . import ExerciseResult, function_name, run_checks
 
 
 def _grads(scale, seed):
@@ -83,4 +83,4 @@ def check_clip_by_norm(fn):
         ("a small gradient (||g|| < nu)", _case(fn, small, 1.0)),
         ("one parameter with a huge gradient", _case(fn, lopsided, 5.0)),
         ("another threshold", _case(fn, big, 2.5)),
-    ])
+    ], function_name(fn))
