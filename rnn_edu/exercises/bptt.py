@@ -84,10 +84,12 @@ def _compare(out, expected, args):
     """(ok, hint) for the learner's (dW_F, dW_R, db_h)."""
     if not isinstance(out, (tuple, list)) or len(out) != 3:
         return False, f"expected three arrays (dW_F, dW_R, db_h), got {type(out).__name__}."
+    if any(o is None for o in out):
+        return False, "one of (dW_F, dW_R, db_h) is still None: fill in all three."
     try:
         out = [np.asarray(o, dtype=np.float64) for o in out]
     except (TypeError, ValueError):
-        return False, "(dW_F, dW_R, db_h) should be numpy arrays of numbers; is one still None?"
+        return False, "(dW_F, dW_R, db_h) should be numpy arrays of numbers."
     for name, got, want in zip(NAMES, out, expected):
         if got.shape != want.shape:
             return False, (f"{name} has shape {got.shape}, expected {want.shape}: return "

@@ -71,7 +71,7 @@ def _check_gradient(fn, seed):
     work = params.copy()
     before = work.W_R.copy()
     got = fn(lambda: objective(work), work.W_R, EPS)
-    if not np.array_equal(work.W_R, before):
+    if not np.allclose(work.W_R, before, rtol=0, atol=1e-12):    # rounding aside
         return False, ("W was left changed: after probing W[i] + eps and W[i] - eps, put the old "
                        "value back before moving to the next entry.")
     if got is None:
