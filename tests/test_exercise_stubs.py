@@ -53,6 +53,16 @@ def test_a_stub_gets_not_yet_write_it_above(checker, name):
     assert "Traceback" not in result.message and "NotImplementedError" not in result.message
 
 
+def test_a_stub_helper_is_named_rather_than_its_caller():
+    """rnn_forward calling the learner's unwritten forward_step: write forward_step first."""
+    forward_step = make_stub("forward_step")
+
+    def rnn_forward(xs, h0, W_F, W_R, b_h):
+        return np.stack([forward_step(x, h0, W_F, W_R, b_h) for x in xs])
+    result = forward.check_rnn_forward(rnn_forward)
+    assert result.stub and result.message.startswith("write `forward_step` above")
+
+
 def test_other_exceptions_still_name_the_exception():
     def forward_step(*args):
         raise KeyError("oops")
@@ -112,6 +122,7 @@ def test_fallback_never_raises_even_if_the_checker_does(capsys):
     (loss.check_softmax_cross_entropy, loss.library_softmax_cross_entropy),
     (bptt.check_rnn_backward, bptt.library_rnn_backward),
     (gradcheck.check_relative_error, gradcheck.library_relative_error),
+    (lesson05.check_clip_by_norm, lesson05.library_clip_by_norm),
     (training.check_train_on_windows, training.library_train_on_windows),
 ])
 def test_every_library_fallback_passes_its_own_checker(checker, library):

@@ -8,10 +8,13 @@ wrong, so a learner's notebook keeps running. A function that is still the learn
 `use_yours_or_library` lets a later cell run on the learner's function once it passes its checker,
 and on rnn_edu's own function (saying so in one line) while it does not.
 """
+import os
 from dataclasses import dataclass
 from html import escape
 
 import numpy as np
+
+PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 @dataclass
@@ -40,6 +43,17 @@ def function_name(fn, default="your function"):
     return name if name.isidentifier() else default
 
 
+def _raised_in(exc, default):
+    """The learner's function that raised `exc`: the innermost frame outside rnn_edu."""
+    name, tb = default, exc.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if not code.co_filename.startswith(PACKAGE_DIR) and code.co_name.isidentifier():
+            name = code.co_name
+        tb = tb.tb_next
+    return name
+
+
 def not_written(name):
     """The result for a stub that still raises NotImplementedError."""
     shown = f"`{name}`" if name.isidentifier() else name
@@ -57,8 +71,8 @@ def run_checks(checks, function=None):
         try:
             with np.errstate(all="ignore"):     # the hint explains an overflow better than a warning
                 ok, hint = check()
-        except NotImplementedError:
-            return not_written(function or "your function")
+        except NotImplementedError as exc:      # a stub; name the one that raised (it may be a helper)
+            return not_written(_raised_in(exc, function or "your function"))
         except Exception as exc:  # the learner's code raised: report it, do not crash the notebook
             return ExerciseResult(False, f"{description}: your code raised {type(exc).__name__}: {exc}")
         if not ok:
@@ -76,8 +90,8 @@ def answer_value(answer, name="answer"):
         return answer, None
     try:
         return answer(), None
-    except NotImplementedError:
-        return None, not_written(function_name(answer, name))
+    except NotImplementedError as exc:
+        return None, not_written(_raised_in(exc, function_name(answer, name)))
     except Exception as exc:  # never crash the learner's notebook
         return None, ExerciseResult(False, f"your code raised {type(exc).__name__}: {exc}")
 
