@@ -123,6 +123,8 @@ def test_fallback_never_raises_even_if_the_checker_does(capsys):
     (bptt.check_rnn_backward, bptt.library_rnn_backward),
     (gradcheck.check_relative_error, gradcheck.library_relative_error),
     (lesson05.check_clip_by_norm, lesson05.library_clip_by_norm),
+    (lesson03.check_backward_step, lesson03.library_backward_step),
+    (gradcheck.check_numerical_gradient, gradcheck.library_numerical_gradient),
     (training.check_train_on_windows, training.library_train_on_windows),
 ])
 def test_every_library_fallback_passes_its_own_checker(checker, library):

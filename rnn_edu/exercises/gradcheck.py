@@ -7,7 +7,7 @@
         the relative error rnn_edu.gradient_check reports, a analytic and n numerical
 
 `check_numerical_gradient` compares with rnn_edu.numerical_gradient (order 2, the centered
-difference above); `check_relative_error` with `library_relative_error`, which tests tie to the
+difference above; `library_numerical_gradient` is that difference with the learner's signature); `check_relative_error` with `library_relative_error`, which tests tie to the
 errors rnn_edu.gradient_check reports.
 """
 import numpy as np
@@ -22,6 +22,22 @@ def library_relative_error(a, n):
     """max |a - n| / max(1e-8, |a| + |n|), as rnn_edu.gradient_check computes it per parameter."""
     a, n = np.asarray(a, dtype=np.float64), np.asarray(n, dtype=np.float64)
     return float(np.max(np.abs(a - n) / np.maximum(1e-8, np.abs(a) + np.abs(n))))
+
+
+def library_numerical_gradient(f, W, eps=1e-5):
+    """The centered difference of rnn_edu.numerical_gradient (order 2) for the entries of W, in place."""
+    W = np.asarray(W)
+    return _probe(lambda _: f(), _Single(W), "W", eps, [(1, 0.5), (-1, -0.5)])
+
+
+class _Single:
+    """One array seen as a parameter container named 'W' (what _probe expects)."""
+
+    def __init__(self, W):
+        self.W = W
+
+    def named_arrays(self):
+        return {"W": self.W}
 
 
 def example(seed=0):
