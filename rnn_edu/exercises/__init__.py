@@ -81,6 +81,16 @@ def run_checks(checks, function=None):
     return ExerciseResult(True, "all checks passed (" + "; ".join(done) + ").")
 
 
+def as_numbers(value, name):
+    """(float64 array, None), or (None, hint) when the learner returned None or not numbers."""
+    if value is None:
+        return None, "your function returned None: did you forget the `return`?"
+    try:
+        return np.asarray(value, dtype=np.float64), None
+    except (TypeError, ValueError):
+        return None, f"{name} should be a numpy array of numbers, got {type(value).__name__}."
+
+
 def answer_value(answer, name="answer"):
     """A value exercise may be given as the value or as a zero-argument function returning it.
 

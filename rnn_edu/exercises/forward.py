@@ -12,7 +12,7 @@ compare with rnn_edu.step_forward and rnn_edu.forward; `library_forward_step` an
 import numpy as np
 
 from .. import RNNParams, forward, sigmoid, step_forward
-from . import ExerciseResult, function_name, run_checks
+from . import ExerciseResult, as_numbers, function_name, run_checks
 
 T, B, D, H = 5, 3, 2, 4        # all different, so a transposed weight or a swapped axis shows in the shape
 
@@ -53,12 +53,9 @@ def _step_mistakes(x_t, h_prev, W_F, W_R, b_h):
 
 def _compare(name, got, want, mistakes, shape_hint):
     """(ok, hint) for one returned array."""
-    if got is None:
-        return False, "your function returned None: did you forget the `return`?"
-    try:
-        got = np.asarray(got, dtype=np.float64)
-    except (TypeError, ValueError):
-        return False, f"{name} should be a numpy array of numbers, got {type(got).__name__}."
+    got, hint = as_numbers(got, name)
+    if hint:
+        return False, hint
     if got.shape != want.shape:
         return False, shape_hint(got.shape, want.shape)
     if np.allclose(got, want, rtol=1e-6, atol=1e-9):

@@ -13,7 +13,7 @@ errors rnn_edu.gradient_check reports.
 import numpy as np
 
 from .. import bptt, init_params, numerical_gradient
-from . import ExerciseResult, function_name, run_checks
+from . import ExerciseResult, as_numbers, function_name, run_checks
 
 EPS = 1e-4
 
@@ -90,12 +90,9 @@ def _check_gradient(fn, seed):
     if not np.allclose(work.W_R, before, rtol=0, atol=1e-12):    # rounding aside
         return False, ("W was left changed: after probing W[i] + eps and W[i] - eps, put the old "
                        "value back before moving to the next entry.")
-    if got is None:
-        return False, "your function returned None: did you forget the `return`?"
-    try:
-        got = np.asarray(got, dtype=np.float64)
-    except (TypeError, ValueError):
-        return False, f"expected an array of numbers, got {type(got).__name__}."
+    got, hint = as_numbers(got, "the estimate")
+    if hint:
+        return False, hint
     want = numerical_gradient(objective, params, EPS, order=2).W_R
     if got.shape != want.shape:
         return False, f"the estimate has shape {got.shape}; return one number per entry of W, shape {want.shape}."

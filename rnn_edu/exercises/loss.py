@@ -11,7 +11,7 @@ function with `library_softmax_cross_entropy`, built on rnn_edu.softmax (tests t
 import numpy as np
 
 from .. import softmax
-from . import ExerciseResult, function_name, run_checks
+from . import ExerciseResult, as_numbers, function_name, run_checks
 
 T, B, O = 4, 3, 5
 
@@ -84,10 +84,9 @@ def _check(fn, zs, targets):
             if _close(got_loss, wrong):
                 return False, hint
         return False, f"the loss is {got_loss:.6g}, expected {want_loss:.6g}."
-    try:
-        got_dzs = np.asarray(got_dzs, dtype=np.float64)
-    except (TypeError, ValueError):
-        return False, f"dzs should be a numpy array of numbers, got {type(got_dzs).__name__}."
+    got_dzs, hint = as_numbers(got_dzs, "dzs")
+    if hint:
+        return False, hint
     if got_dzs.shape != want_dzs.shape:
         return False, f"dzs has shape {got_dzs.shape}, expected the shape of zs, (T, B, O) = {want_dzs.shape}."
     if not np.all(np.isfinite(got_dzs)):
