@@ -18,11 +18,7 @@ from edition import (BEGIN_HIDDEN, BEGIN_SOLUTION, END_HIDDEN, END_SOLUTION,  # 
 
 SCHEMA_KEYS = {"schema_version", "grade", "locked", "solution", "task", "grade_id", "points"}
 GRADE_ID = re.compile(r"^[a-zA-Z0-9_\-]+$")
-CHECKER = re.compile(r"^result = (?P<check>[A-Za-z_][\w.]*)\((?P<name>[A-Za-z_]\w*)\)\n"
-                     rf"### {BEGIN_HIDDEN}\n"
-                     r"assert result\.passed, result\.message\n"
-                     rf"### {END_HIDDEN}\n"
-                     r"result$")
+CHECKER_TAIL = [f"### {BEGIN_HIDDEN}", "assert result.passed, result.message", f"### {END_HIDDEN}", "result"]
 QUIZ = re.compile(r"""^quiz\.show(?:_lesson)?\(["'](?P<id>[^"']+)["']\)$""")
 FALLBACK = re.compile(r"use_yours_or_library\(\s*(?P<name>[A-Za-z_]\w*)\s*,\s*(?P<check>[A-Za-z_][\w.]*)\s*,")
 
@@ -65,14 +61,26 @@ def _solution_problems(text, meta):
     return out, name
 
 
+def checked_function(first_line):
+    """For `result = check_x(..., name, ...)`: the names passed to the checker, else None."""
+    try:
+        node = ast.parse(first_line).body[0]
+    except (SyntaxError, IndexError):
+        return None
+    ok = (isinstance(node, ast.Assign) and [getattr(t, "id", None) for t in node.targets] == ["result"]
+          and isinstance(node.value, ast.Call) and ast.unparse(node.value.func).split(".")[-1].startswith("check"))
+    return [a.id for a in node.value.args if isinstance(a, ast.Name)] if ok else None
+
+
 def _checker_problems(text, meta, solutions):
-    out, match = [], CHECKER.match(text.strip())
-    if not match:
-        return ["a checker cell is exactly: result = check_<name>(<name>) / ### BEGIN HIDDEN TESTS / "
-                "assert result.passed, result.message / ### END HIDDEN TESTS / result"]
-    name = match.group("name")
-    if name not in solutions:
-        out.append(f"checks {name!r}, which no earlier solution cell defines")
+    out, lines = [], text.strip().split("\n")
+    names = checked_function(lines[0])
+    if names is None or [line.rstrip() for line in lines[1:]] != CHECKER_TAIL:
+        return ["a checker cell is exactly: result = check_<name>(<name>[, other arguments]) / "
+                "### BEGIN HIDDEN TESTS / assert result.passed, result.message / ### END HIDDEN TESTS / result"]
+    name = next((n for n in names if n in solutions), None)
+    if name is None:
+        return [f"checks {', '.join(names) or 'nothing'}, which no earlier solution cell defines"]
     if meta.get("grade_id") != "check-" + name.replace("_", "-"):
         out.append(f"grade_id should be 'check-{name.replace('_', '-')}'")
     if not meta.get("locked"):

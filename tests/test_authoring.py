@@ -87,6 +87,14 @@ RULES = {
 }
 
 
+def test_a_checker_may_take_more_arguments():
+    """Value exercises: check_param_count(param_count, 27, [64, 32], 27), check_overflow_step("float32", step)."""
+    def more(nb):
+        set_source(nb, "check-forward-step", lambda s: s.replace("check_forward_step(forward_step)",
+                                                                  'check_overflow_step("float32", forward_step, 10)'))
+    assert edited(more) == ""
+
+
 @pytest.mark.parametrize("message", list(RULES))
 def test_each_rule_catches_its_mistake(message):
     assert message in edited(RULES[message])

@@ -124,6 +124,10 @@ def test_fallback_never_raises_even_if_the_checker_does(capsys):
     (gradcheck.check_relative_error, gradcheck.library_relative_error),
     (lesson05.check_clip_by_norm, lesson05.library_clip_by_norm),
     (lesson03.check_backward_step, lesson03.library_backward_step),
+    (lesson01.check_windows, lesson01.library_windows),
+    (lesson02.check_count_params, rnn_edu.count_params),
+    (lesson04.check_gradient_bound, lesson04.bound),
+    (lesson06.check_steps_below, lesson06.steps_below),
     (gradcheck.check_numerical_gradient, gradcheck.library_numerical_gradient),
     (training.check_train_on_windows, training.library_train_on_windows),
 ])

@@ -71,14 +71,14 @@ def check_sgd_update(fn):
     return result
 
 
-def _expected_windows(T, seq_len):
-    """1-based inclusive (first, last) pairs from rnn_edu's own `windows`."""
+def library_windows(T, seq_len):
+    """1-based inclusive (first, last) pairs from rnn_edu's own `windows` (the fallback)."""
     return [(w.start + 1, w.stop) for w in windows(T, seq_len)]
 
 
 def _diagnose_windows(got, T, seq_len):
     """(ok, hint) comparing the learner's windows with the expected ones."""
-    want = _expected_windows(T, seq_len)
+    want = library_windows(T, seq_len)
     if got is None:
         return False, "your function returned None: did you forget the `return`?"
     try:
