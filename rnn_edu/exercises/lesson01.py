@@ -7,7 +7,7 @@ import numpy as np
 
 from .. import bptt, init_params, sgd_step
 from ..training import windows
-from . import ExerciseResult, run_checks
+from . import ExerciseResult, function_name, run_checks
 
 
 def _example(seed=0):
@@ -65,20 +65,20 @@ def check_sgd_update(fn):
         return check
 
     result = run_checks([("update with lr = 0.1", with_lr(0.1)),
-                         ("update with lr = 0.5", with_lr(0.5))])
+                         ("update with lr = 0.5", with_lr(0.5))], function_name(fn))
     if not result.passed and "lr = 0.5" in result.message and "is off" in result.message:
         result.message += " Did you use the argument lr rather than a fixed number?"
     return result
 
 
-def _expected_windows(T, seq_len):
-    """1-based inclusive (first, last) pairs from rnn_edu's own `windows`."""
+def library_windows(T, seq_len):
+    """1-based inclusive (first, last) pairs from rnn_edu's own `windows` (the fallback)."""
     return [(w.start + 1, w.stop) for w in windows(T, seq_len)]
 
 
 def _diagnose_windows(got, T, seq_len):
     """(ok, hint) comparing the learner's windows with the expected ones."""
-    want = _expected_windows(T, seq_len)
+    want = library_windows(T, seq_len)
     if got is None:
         return False, "your function returned None: did you forget the `return`?"
     try:
@@ -107,4 +107,4 @@ def check_windows(fn):
         return ExerciseResult(False, f"expected a function fn(T, seq_len), got {type(fn).__name__}.")
     cases = [(16, 8), (20, 8), (5, 8), (7, 3)]
     return run_checks([(f"T = {T}, seq_len = {s}", lambda T=T, s=s: _diagnose_windows(fn(T, s), T, s))
-                       for T, s in cases])
+                       for T, s in cases], function_name(fn))

@@ -11,7 +11,7 @@ import numbers
 import numpy as np
 
 from .. import count_params
-from . import ExerciseResult, run_checks
+from . import ExerciseResult, answer_value, function_name, run_checks
 
 
 def _sizes(hidden):
@@ -60,7 +60,11 @@ def _diagnose(value, n_in, hidden, n_out):
 
 
 def check_param_count(answer, n_in, hidden, n_out):
-    """Check one number: the parameter count of the RNN (n_in, hidden sizes, n_out)."""
+    """Check one number (or a zero-argument function returning it): the parameter count of
+    the RNN (n_in, hidden sizes, n_out)."""
+    answer, stub = answer_value(answer)
+    if stub:
+        return stub
     desc = f"D = {n_in}, hidden sizes {_sizes(hidden)}, O = {n_out}"
     return run_checks([(desc, lambda: _diagnose(answer, n_in, hidden, n_out))])
 
@@ -72,4 +76,4 @@ def check_count_params(fn):
     cases = [(10, [20], 5), (3, [4, 6], 2), (7, [5, 9, 4], 3)]
     return run_checks([(f"D = {D}, hidden sizes {H}, O = {O}",
                         lambda D=D, H=H, O=O: _diagnose(fn(D, list(H), O), D, H, O))
-                       for D, H, O in cases])
+                       for D, H, O in cases], function_name(fn))

@@ -7,15 +7,22 @@ The learner writes `backward_step(dh_t, h_t, h_prev, x_t, W_F, W_R) -> (dh_prev,
     dL/dh_{t-1} = W_R^T dL/da_t          -> rows: da @ W_R     (B, H)
     dL/dW_R     = dL/da_t h_{t-1}^T       -> rows: da.T @ h_prev (H, H), summed over the batch
 
-`check_backward_step` compares it with `rnn_edu.step_backward` and names the likely mistake.
+`check_backward_step` compares it with `rnn_edu.step_backward` and names the likely mistake;
+`library_backward_step` is step_backward with the exercise's signature (the fallback).
 """
 import numpy as np
 
 from rnn_edu import step_backward
 
-from . import ExerciseResult, run_checks
+from . import ExerciseResult, function_name, run_checks
 
 B, D, H = 3, 2, 4       # all different, so a transposed or swapped result has the wrong shape
+
+
+def library_backward_step(dh_t, h_t, h_prev, x_t, W_F, W_R):
+    """rnn_edu.step_backward with the exercise's signature: (dh_prev, dW_R)."""
+    _, dh_prev, _, dW_R, _ = step_backward(dh_t, h_t, h_prev, x_t, W_F, W_R, "tanh")
+    return dh_prev, dW_R
 
 
 def example_step(seed=0):
@@ -113,4 +120,4 @@ def check_backward_step(backward_step):
             (f"dW_R (example {seed + 1})", lambda r=result, e=dW_R, a=args: _compare(
                 "dW_R", r["out"][1], e, _dW_R_mistakes(a[0], a[1], a[2], a[5]))),
         ]
-    return run_checks(checks)
+    return run_checks(checks, function_name(backward_step))

@@ -11,7 +11,7 @@ import numpy as np
 
 from rnn_edu import GAMMA, largest_singular_value, overflow_step, spectral_radius
 
-from . import ExerciseResult, run_checks
+from . import ExerciseResult, answer_value, function_name, run_checks
 
 # A non-normal W_R: its spectral radius (0.5), largest singular value and Frobenius norm all differ.
 W_EXAMPLE = np.array([[0.5, 2.0, 0.0], [0.0, 0.4, 1.0], [0.0, 0.0, -0.3]])
@@ -67,7 +67,7 @@ def check_gradient_bound(gradient_bound):
         return ExerciseResult(False, "expected a function gradient_bound(W_R, activation, k), "
                                      f"got {type(gradient_bound).__name__}.")
     return run_checks([(f"{activation}, k = {k}", lambda a=activation, k=k: _compare_bound(gradient_bound, a, k))
-                       for activation, k in CASES])
+                       for activation, k in CASES], function_name(gradient_bound))
 
 
 def _dtype_max(dtype):
@@ -103,8 +103,12 @@ def check_overflow_step(dtype, answer, value=10):
     """Is `answer` the first step n at which value^n overflows `dtype`?
 
     dtype: 'uint32', 'int32', 'float32' or 'float64'; value: the factor per step (default 10).
+    `answer` may also be a zero-argument function returning the step.
     Returns an ExerciseResult (never raises).
     """
+    answer, stub = answer_value(answer)
+    if stub:
+        return stub
     try:
         step = overflow_step(value, dtype)
     except (TypeError, ValueError) as exc:

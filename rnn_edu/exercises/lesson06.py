@@ -7,7 +7,7 @@
 """
 import numpy as np
 
-from . import ExerciseResult, run_checks
+from . import ExerciseResult, function_name, run_checks
 
 CASES = [(0.9, 1e-3), (0.5, 1e-3), (0.99, 1e-3), (0.5, 0.125), (0.25, 0.01)]
 
@@ -53,5 +53,5 @@ def check_steps_below(fn):
 
     def case(r, eps):
         return lambda: _diagnose(fn(r, eps), r, eps)
-    return run_checks([(f"r = {r}, eps = {eps}", case(r, eps)) for r, eps in CASES])
+    return run_checks([(f"r = {r}, eps = {eps}", case(r, eps)) for r, eps in CASES], function_name(fn))
 

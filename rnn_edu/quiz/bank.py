@@ -83,7 +83,16 @@ def find_quiz_dir():
 
 
 def load_bank(directory=None):
-    """Load and validate every lessonNN.yaml in `directory` (cached until files change)."""
+    """Load and validate every lessonNN.yaml in `directory` (cached until files change).
+
+    With no directory, the packed bank shipped in the package (rnn_edu/quiz/packed.py) is used
+    when RNN_EDU_QUIZZES=packed, or when no YAML source is found (an installed wheel).
+    """
+    if directory is None:
+        from .packed import packed_bank_if_chosen
+        packed = packed_bank_if_chosen()
+        if packed is not None:
+            return packed
     directory = Path(directory) if directory is not None else find_quiz_dir()
     files = sorted(p for p in directory.iterdir() if FILE_PATTERN.match(p.name))
     signature = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files)

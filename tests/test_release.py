@@ -1,0 +1,161 @@
+"""The learner edition, built from scratch by nbgrader (scripts/release.py, as `make release` does):
+no solution and no quiz key in it; Run All with nothing solved gives no error; the instructor's
+solutions put back make every checker pass; nbgrader's autograde gives full points to a solved
+submission and zero to an unsolved one.
+
+It runs on the fixture lessons (tests/fixtures/course/) and on every lesson in notebooks/ that
+declares nbgrader cells, so the lessons join automatically once they are converted (phase 2).
+"""
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from quiz_keys import find_in_lesson_file
+from release_helpers import (ROOT, copy_lessons, errors, execute, grade, path_with_venv,
+                             restore_solutions, solution_lines, text_of)
+
+sys.path.insert(0, str(ROOT / "scripts"))
+from authoring import FALLBACK, declares_nbgrader_cells  # noqa: E402
+from edition import CODE_STUB, LESSON, learner_notebook, nbgrader_meta, source_text  # noqa: E402
+
+FIXTURES = sorted((ROOT / "tests" / "fixtures" / "course").glob("[0-9][0-9]_*.ipynb"))
+CONVERTED = [p for p in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+             if declares_nbgrader_cells(json.loads(p.read_text(encoding="utf-8")))]
+SOURCES = FIXTURES + CONVERTED
+MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS", "assert result.passed")
+
+
+def load(path):
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    if sys.version_info < (3, 11):
+        pytest.skip("nbgrader 0.9 needs Python 3.11 or newer")
+    pytest.importorskip("nbgrader", reason="make test installs nbgrader (the instructor extra)")
+    tmp = tmp_path_factory.mktemp("release")
+    lessons, root = copy_lessons(SOURCES, tmp / "lessons"), tmp / "course"
+    root.mkdir()
+    saved = {k: os.environ.get(k) for k in ("RNN_EDU_QUIZZES", "RNN_EDU_PROGRESS", "PATH")}
+    os.environ.update(RNN_EDU_QUIZZES="packed", RNN_EDU_PROGRESS=str(tmp / "progress.json"), PATH=path_with_venv())
+    start = time.perf_counter()
+    run = subprocess.run([sys.executable, str(ROOT / "scripts" / "release.py"), "--lessons", str(lessons),
+                          "--root", str(root)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
+    yield SimpleNamespace(root=root, tmp=tmp, seconds=time.perf_counter() - start,
+                          released={p.name: root / "release" / p.stem / p.name for p in SOURCES})
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
+@pytest.fixture(scope="module")
+def unsolved_runs(course):
+    return {name: execute(load(path), course.tmp) for name, path in course.released.items()}
+
+
+def checker_cells(nb):
+    return [c for c in nb["cells"] if nbgrader_meta(c).get("grade")]
+
+
+def fallback_cells(nb):
+    return [c for c in nb["cells"] if FALLBACK.search(source_text(c))]
+
+
+def test_sources_include_the_fixtures():
+    assert [p.name for p in FIXTURES] == ["01_fixture_forward.ipynb", "02_fixture_clipping.ipynb"]
+    assert all(LESSON.match(p.name) for p in SOURCES)
+
+
+def test_release_has_one_assignment_per_lesson_and_no_solution(course):
+    for source in SOURCES:
+        released = course.released[source.name]
+        assert released.is_file(), f"nbgrader did not write {released}"
+        text = released.read_text(encoding="utf-8")
+        for marker in MARKERS:
+            assert marker not in text, f"{source.name}: {marker!r} in the learner edition"
+        nb, instructor = load(released), load(source)
+        sources = "\n".join(source_text(c) for c in nb["cells"])
+        for cell in instructor["cells"]:
+            if nbgrader_meta(cell).get("solution"):
+                for line in solution_lines(cell):
+                    if len(line.strip()) >= 8:
+                        assert line.strip() not in sources, f"{source.name}: solution line {line.strip()!r}"
+        solutions = [c for c in nb["cells"] if nbgrader_meta(c).get("solution")]
+        assert solutions and all(CODE_STUB.split("\n")[1] in source_text(c) for c in solutions)
+        for cell in nb["cells"]:
+            if cell["cell_type"] == "code":
+                assert cell["outputs"] == [] and cell["execution_count"] is None
+
+
+def test_release_keeps_quiz_keys_out_of_sight(course):
+    files = [p for p in (course.root / "release").rglob("*") if p.is_file()]
+    assert len(files) == len(SOURCES)
+    for path in files:
+        assert find_in_lesson_file(path.read_text(encoding="utf-8")) == [], path.name
+
+
+def test_make_lab_builds_the_same_cells_as_nbgrader(course):
+    """scripts/edition.py (make lab, no nbgrader) and nbgrader agree, apart from nbgrader's checksums."""
+    for source in SOURCES:
+        ours, theirs = learner_notebook(load(source)), load(course.released[source.name])
+        assert ours["metadata"] == theirs["metadata"]
+        assert len(ours["cells"]) == len(theirs["cells"])
+        for mine, nbg in zip(ours["cells"], theirs["cells"]):
+            meta = json.loads(json.dumps(nbg["metadata"]))
+            for key in ("checksum", "cell_type"):
+                meta.get("nbgrader", {}).pop(key, None)
+            assert (mine["cell_type"], mine["source"], mine["metadata"]) == \
+                   (nbg["cell_type"], source_text(nbg), meta)
+            assert mine.get("outputs") == nbg.get("outputs")
+            assert mine.get("execution_count") == nbg.get("execution_count")
+
+
+def test_gradebook_holds_each_lessons_points(course):
+    from nbgrader.api import Gradebook
+    with Gradebook(f"sqlite:///{course.root}/gradebook.db", "rnn-edu") as gb:
+        for source in SOURCES:
+            points = sum(nbgrader_meta(c)["points"] for c in checker_cells(load(source)))
+            assert gb.find_assignment(source.stem).max_score == points
+
+
+def test_unsolved_edition_runs_to_the_end_with_no_error(unsolved_runs):
+    for name, nb in unsolved_runs.items():
+        assert errors(nb) == [], name
+        for cell in checker_cells(nb):
+            shown = text_of(cell)
+            assert shown.startswith("NOT YET: write `") and "above" in shown, (name, shown)
+        for cell in fallback_cells(nb):
+            assert "is not written yet; using rnn_edu's instead." in text_of(cell), name
+
+
+def test_round_trip_every_checker_passes(course):
+    for source in SOURCES:
+        solved = restore_solutions(load(course.released[source.name]), load(source))
+        nb = execute(solved, course.tmp)
+        assert errors(nb) == [], source.name
+        passed = [text_of(c).startswith("PASSED:") for c in checker_cells(nb)]
+        assert passed and all(passed), (source.name, [text_of(c) for c in checker_cells(nb)])
+        for cell in fallback_cells(nb):
+            assert text_of(cell).startswith("Using your "), source.name
+
+
+@pytest.mark.filterwarnings("ignore:Object of type:Warning")     # nbgrader's own SQLAlchemy warnings
+def test_autograde_full_points_when_solved_and_zero_when_not(course):
+    sources = {p.name: p for p in SOURCES}
+    students = {"solver": lambda nb, name: restore_solutions(nb, load(sources[name])),
+                "idle": lambda nb, name: nb}
+    scores = grade(course.root, [p.stem for p in SOURCES], students, course.tmp)
+    for source in SOURCES:
+        score, top = scores[source.stem, "solver"]
+        assert top > 0 and score == top, (source.name, scores)
+        assert scores[source.stem, "idle"] == (0.0, top), (source.name, scores)
