@@ -1,7 +1,8 @@
 # rnn-edu: two commands on a fresh machine with python3 (3.10+) and make.
 #   make lab    set up .venv, install the course, open JupyterLab on the first lesson
 #   make test   set up .venv if missing, run every test (unit, quiz, notebooks, browser)
-# Also: make notebooks (re-execute the lessons in place), make bench (benchmarks).
+# Also: make notebooks (re-execute the lessons in place), make bench (benchmarks),
+#   make hub (a class JupyterHub on 127.0.0.1), make hub-load N=30, make report HOMES=...
 
 PY      ?= python3
 VENV    ?= .venv
@@ -12,7 +13,7 @@ NBS     := $(sort $(wildcard notebooks/[0-9]*.ipynb))
 FRESH   := RNN_EDU_PROGRESS=$$(mktemp -d)/progress.json
 NBVAL   := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: lab test unit nbval browser notebooks bench clean
+.PHONY: lab test unit nbval browser notebooks bench clean hub hub-install hub-test hub-load report
 
 $(STAMP): pyproject.toml
 	@$(PY) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "rnn-edu needs Python 3.10 or newer, found " + sys.version.split()[0])'
@@ -27,10 +28,10 @@ LAB_ARGS ?= $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
 lab: $(STAMP)
 	$(BIN)/jupyter lab $(LAB_ARGS) notebooks/00_start_here.ipynb
 
-test: unit nbval browser
+test: unit nbval browser hub-test
 
 unit: $(STAMP)
-	$(FRESH) $(BIN)/python -m pytest -q tests --ignore=tests/browser
+	$(FRESH) $(BIN)/python -m pytest -q tests --ignore=tests/browser --ignore=tests/hub
 
 nbval: $(STAMP)
 	@if [ -n "$(NBS)" ]; then \
@@ -51,6 +52,38 @@ notebooks: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]' || echo "bench: torch could not be installed; the PyTorch comparison will be skipped"
 	$(BIN)/python benchmarks/run.py
+
+# ---- the class on JupyterHub: jupyterhub from PyPI (the hub extra), the proxy from npm (hub/package-lock.json)
+HUB_STAMP := $(VENV)/.hub-installed
+PROXY     := hub/node_modules/.bin/configurable-http-proxy
+N         ?= 30
+HOMES     ?= hub/data/homes
+
+$(HUB_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test,hub]'
+	@touch $(HUB_STAMP)
+
+$(PROXY): hub/package.json hub/package-lock.json
+	@command -v npm >/dev/null || { echo "hub: npm (Node.js 20 or newer) is needed for configurable-http-proxy"; exit 1; }
+	cd hub && npm ci --no-audit --no-fund --loglevel=error
+	@touch $(PROXY)
+
+hub-install: $(HUB_STAMP) $(PROXY)
+
+# A class hub on http://127.0.0.1:8000 until Ctrl-C (HUB_PORT=..., COURSE=folder to copy to learners).
+hub: hub-install
+	$(BIN)/python hub/hubctl.py $(if $(HUB_PORT),--port $(HUB_PORT)) $(if $(COURSE),--course $(COURSE))
+
+hub-test: hub-install
+	$(FRESH) $(BIN)/python -m pytest -q -rs tests/hub
+
+# Load test: N learners at once on a hub of its own; writes its section of benchmarks/RESULTS.md.
+hub-load: hub-install
+	$(BIN)/python benchmarks/hub_load.py --learners $(N)
+
+# The instructor's class report over the learners' homes (or progress files): class-report/
+report: $(STAMP)
+	$(BIN)/python -m rnn_edu.report $(HOMES) --out class-report
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -207,8 +207,8 @@ def main(argv=None):
         elif proc.poll() is None:
             proc.kill()
 
-    signal.signal(signal.SIGINT, on_signal)
-    signal.signal(signal.SIGTERM, on_signal)
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):  # Ctrl-C, kill, terminal closed
+        signal.signal(sig, on_signal)
     try:
         hub.wait_ready()
         course = env.get(classroom.COURSE_VAR) and Path(env[classroom.COURSE_VAR]) or None

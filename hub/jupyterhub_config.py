@@ -63,7 +63,7 @@ c.SimpleLocalProcessSpawner.home_dir_template = str(HOMES / "{username}")
 c.Spawner.notebook_dir = str(HOMES / "{username}")
 c.Spawner.ip = "127.0.0.1"
 c.Spawner.cmd = [sys.executable, "-m", "jupyterhub.singleuser"]
-c.Spawner.args = ["--LabApp.news_url=None",
+c.Spawner.args = ["--LabApp.news_url=None", "--LabApp.extension_manager=readonly",
                   "--LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate"]
 if hasattr(os, "geteuid") and os.geteuid() == 0:  # containers run as root
     c.Spawner.args.append("--allow-root")
