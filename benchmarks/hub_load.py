@@ -35,7 +35,7 @@ LESSON = "04"
 SECTION = "hub-load"
 
 
-def learner_session(hub, name, answers, deadline, start_gate, out):
+def learner_session(hub, name, answers, deadline, start_gate, out, sampler):
     """One learner from login to stopped server; fills out[name] with times and problems."""
     rec = out[name] = {"problems": []}
     learner = hubclient.Learner(hub.url, name, hub.creds["password"], deadline)
@@ -45,6 +45,7 @@ def learner_session(hub, name, answers, deadline, start_gate, out):
         t0 = time.monotonic()
         learner.start_server()
         rec["spawn"] = time.monotonic() - t0
+        rec["cpu_at_ready"] = sampler.cpu_seconds().get(name, 0.0)
         path, notebook = learner.notebook("rnn-edu", LESSON)
         learner.open_kernel(path)
         t0 = time.monotonic()
@@ -76,7 +77,7 @@ def run_once(n, time_limit, course=None, keep=None):
         sampler.start()
         gate = threading.Barrier(n + 1)
         threads = [threading.Thread(target=learner_session, daemon=True,
-                                    args=(hub, name, the_plan[name], deadline, gate, results))
+                                    args=(hub, name, the_plan[name], deadline, gate, results, sampler))
                    for name in the_plan]
         for t in threads:
             t.start()
@@ -103,6 +104,7 @@ def run_once(n, time_limit, course=None, keep=None):
         "rss": hub_measure.spread([v / hub_measure.MB for v in sampler.peak_rss.values()]),
         "pss": hub_measure.spread([v / hub_measure.MB for v in sampler.peak_pss.values()]),
         "cpu": hub_measure.spread(list(cpu.values())),
+        "cpu_spawn": hub_measure.spread([r["cpu_at_ready"] for r in results.values() if "cpu_at_ready" in r]),
         "hub_rss": sampler.hub_peak_rss / hub_measure.MB, "samples": sampler.samples,
         "files": len(list(hub.homes.glob(f"*/{hub_checks.PROGRESS}"))),
         "answers": sum(len(a) for per in the_plan.values() for a in per.values()),
@@ -113,8 +115,12 @@ def run_once(n, time_limit, course=None, keep=None):
     return out
 
 
+def num(value, spec=".1f"):
+    return "n/a" if value is None else format(value, spec)
+
+
 def fmt3(triple, spec=".1f"):
-    return " / ".join("n/a" if v is None else format(v, spec) for v in triple)
+    return " / ".join(num(v, spec) for v in triple)
 
 
 def row(r):
@@ -122,18 +128,20 @@ def row(r):
     ok = not r["failures"] and not r["data_problems"] and not r["report_problems"]
     data = "ok" if not r["data_problems"] else f"{len(r['data_problems'])} problem(s)"
     rep = "equal" if not r["report_problems"] else "DIFFERS"
-    return (f"| {r['n']} | {len(r['failures'])} | {fmt3(r['spawn'])} | {fmt3(r['run_all'])} | "
-            f"{r['rss'][0]:.0f} / {r['rss'][2]:.0f} | {r['pss'][0]:.0f} | {r['cpu'][0]:.1f} / {r['cpu'][2]:.1f} | "
-            f"{r['hub_rss']:.0f} | {r['files']} of {r['n']}, {data} | {rep} | {r['elapsed']:.0f} | "
-            f"{r['load'][0]:.1f} / {r['load'][1]:.1f} | {datetime.date.today().isoformat()} |"
-            + ("" if ok else " **FAILED**"))
+    cells = [r["n"], len(r["failures"]), fmt3(r["spawn"]), fmt3(r["run_all"]),
+             f"{num(r['rss'][0], '.0f')} / {num(r['rss'][2], '.0f')}", num(r["pss"][0], ".0f"),
+             f"{num(r['cpu'][0])} / {num(r['cpu'][2])}", num(r["cpu_spawn"][0]), f"{r['hub_rss']:.0f}",
+             f"{r['files']} of {r['n']}, {data}", rep, f"{r['elapsed']:.0f}",
+             f"{r['load'][0]:.1f} / {r['load'][1]:.1f}", datetime.date.today().isoformat()]
+    return "| " + " | ".join(map(str, cells)) + " |" + ("" if ok else " **FAILED**")
 
 
 HEAD = ["| N | failures | spawn p50 / p95 / max (s) | Run All p50 / p95 / max (s) | "
         "peak RSS per learner, median / max (MB) | peak PSS per learner, median (MB) | "
-        "CPU per learner, median / max (s) | hub + proxy peak RSS (MB) | progress files | "
-        "report vs submitted | wall (s) | load avg before / after | date |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+        "CPU per learner, median / max (s) | of which until the server was ready, median (s) | "
+        "hub + proxy peak RSS (MB) | progress files | report vs submitted | wall (s) | "
+        "load avg before / after | date |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
 
 
 def section(rows, trial):
