@@ -78,6 +78,18 @@ def test_counts_per_question_and_per_learner(class_dir, tmp_path):
     ]
 
 
+def test_a_folder_of_learner_folders_holding_progress_json(class_dir, tmp_path):
+    """The layout of a shared volume: <learner>/progress.json (docs/deploy.md)."""
+    write(tmp_path / "volume" / "ada" / "progress.json", ADA)
+    write(tmp_path / "volume" / "cy" / "progress.json", CY)
+    (tmp_path / "volume" / "dee").mkdir()
+    rep = report.build([tmp_path / "volume"])
+    assert [learner.name for learner in rep.learners] == ["ada", "cy"]
+    assert [str(s.path.relative_to(tmp_path)) for s in rep.skipped] == ["volume/dee/.rnn_edu/progress.json"]
+    assert {q.qid: (q.tried, q.first_try) for q in rep.questions} == {
+        "sgd-step-value": (1, 0), "exploding-4-byte-overflow": (2, 1), "mystery-q": (1, 1)}
+
+
 def test_without_the_bank_lessons_come_from_the_records(class_dir):
     rep = report.build([class_dir / "homes"], use_bank=False)
     assert {q.qid: q.lesson for q in rep.questions} == {

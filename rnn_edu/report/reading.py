@@ -1,8 +1,8 @@
 """Read learners' progress files for the class report, without ever writing to them.
 
 A PATH is a progress file, a learner's home folder (holding
-``.rnn_edu/progress.json``), or a folder of such homes (e.g. the hub's
-``homes/``).  A file that is missing, empty or not a progress file is named in
+``.rnn_edu/progress.json``), or a folder with one folder per learner (the hub's
+``homes/``, or a shared volume of ``<learner>/progress.json``).  A file that is missing, empty or not a progress file is named in
 one line and skipped.  Files are only read (no lock file, no repair), so the
 report can run while learners work and on read-only copies.
 """
@@ -56,10 +56,17 @@ def expand(paths):
                 out.append(path / PROGRESS.name)
             else:
                 homes = sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith("."))
-                out += [home / PROGRESS for home in homes] or [path / PROGRESS]
+                out += [_in_home(home) for home in homes] or [path / PROGRESS]
         else:
             out.append(path)
     return out
+
+
+def _in_home(home):
+    """A learner folder's progress file: <home>/.rnn_edu/progress.json, or <folder>/progress.json."""
+    if not (home / PROGRESS).exists() and (home / PROGRESS.name).is_file():
+        return home / PROGRESS.name
+    return home / PROGRESS
 
 
 def read_file(path):
