@@ -60,9 +60,9 @@ def lesson_folder(root):
     return found[0] if found else None
 
 
-def course_source():
+def course_source(env=None):
     """The folder each learner gets a copy of: $RNN_EDU_HUB_COURSE, else release/, else notebooks/."""
-    chosen = os.environ.get(COURSE_VAR)
+    chosen = (os.environ if env is None else env).get(COURSE_VAR)
     if chosen:
         folder = lesson_folder(Path(chosen).expanduser().resolve())
         if folder is None:
@@ -71,15 +71,16 @@ def course_source():
     return lesson_folder(REPO / "release") or REPO / "notebooks"
 
 
-def credentials(data=None):
+def credentials(data=None, env=None):
     """{'password', 'admin_password'}: from the environment, else generated once and kept."""
+    env = os.environ if env is None else env
     data = data or data_dir()
     path = data / "credentials.json"
     stored = {}
     if path.exists():
         stored = json.loads(path.read_text())
-    creds = {"password": os.environ.get(PASSWORD_VAR) or stored.get("password") or secrets.token_urlsafe(9),
-             "admin_password": (os.environ.get(ADMIN_PASSWORD_VAR) or stored.get("admin_password")
+    creds = {"password": env.get(PASSWORD_VAR) or stored.get("password") or secrets.token_urlsafe(9),
+             "admin_password": (env.get(ADMIN_PASSWORD_VAR) or stored.get("admin_password")
                                 or secrets.token_urlsafe(33))}
     if creds != stored:
         data.mkdir(parents=True, exist_ok=True)

@@ -151,29 +151,13 @@ def start(data, port=None, course=None, extra_env=None, log=None):
         proc = subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(CONFIG)], cwd=data,
                                 env=env, stdout=out, stderr=subprocess.STDOUT,
                                 stdin=subprocess.DEVNULL, start_new_session=True)
-    creds = _creds_in(data, env)
+    creds = classroom.credentials(data, env)
     hub = Hub(proc, f"http://127.0.0.1:{port}", data, creds, log)
     try:
         return hub.wait_ready()
     except BaseException:
         hub.stop()
         raise
-
-
-def _creds_in(data, env):
-    """The credentials the hub in `data` uses (same rules as the config)."""
-    saved = {k: os.environ.get(k) for k in (classroom.PASSWORD_VAR, classroom.ADMIN_PASSWORD_VAR)}
-    try:
-        for k in saved:
-            if env.get(k):
-                os.environ[k] = env[k]
-        return classroom.credentials(Path(data))
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
 
 
 def main(argv=None):
@@ -191,8 +175,7 @@ def main(argv=None):
     data = args.data.resolve()
     data.mkdir(parents=True, exist_ok=True)
     env = hub_env(data, args.port, free_port(), free_port(), args.course)
-    creds = _creds_in(data, env)
-    os.environ.update({classroom.DATA_VAR: str(data)})
+    creds = classroom.credentials(data, env)
     proc = subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(CONFIG)], cwd=data, env=env,
                             stdin=subprocess.DEVNULL, start_new_session=True)
     hub = Hub(proc, f"http://127.0.0.1:{args.port}", data, creds)
@@ -211,8 +194,7 @@ def main(argv=None):
         signal.signal(sig, on_signal)
     try:
         hub.wait_ready()
-        course = env.get(classroom.COURSE_VAR) and Path(env[classroom.COURSE_VAR]) or None
-        print(_banner(hub, course), flush=True)
+        print(_banner(hub, classroom.course_source(env)), flush=True)
         while proc.poll() is None:
             time.sleep(0.5)
     except RuntimeError as exc:
@@ -223,16 +205,13 @@ def main(argv=None):
     return 0 if not left else 1
 
 
-def _banner(hub, course):
+def _banner(hub, source):
     """What the instructor needs to know once the hub answers."""
-    os.environ[classroom.DATA_VAR] = str(hub.data)
-    if course is not None:
-        os.environ[classroom.COURSE_VAR] = str(course)
-    source = classroom.course_source()
     return "\n".join([
         "", f"rnn-edu class hub: {hub.url}/ (loopback only)",
         f"  learners: any name (lower-case letters, digits, . _ -), password {hub.creds['password']}",
-        f"  instructor: {classroom.admin_name()}, password {hub.creds['admin_password']} (admin page: {hub.url}/hub/admin)",
+        f"  instructor: {classroom.admin_name()}, password {hub.creds['admin_password']} "
+        f"(admin page: {hub.url}/hub/admin)",
         f"  course copied to each new learner from: {source}",
         f"  homes and progress files: {hub.homes}/<name>/{classroom.PROGRESS}",
         f"  class report: make report HOMES={hub.homes}",
