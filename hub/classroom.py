@@ -19,6 +19,8 @@ import json
 import os
 import secrets
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -90,13 +92,36 @@ def credentials(data=None, env=None):
     return creds
 
 
-def prepare_home(home, source):
-    """Give a learner's home its own copy of the course (once) and quiet JupyterLab settings.
+def font_cache(data):
+    """Build matplotlib's font cache once for the hub (in <data>/matplotlib); returns that folder.
+
+    A new home has no cache, and building it in every learner's first cell costs
+    seconds and, on a busy machine, prints "Matplotlib is building the font
+    cache" to stderr.  prepare_home copies this one into each new home instead.
+    """
+    folder = Path(data) / "matplotlib"
+    if not any(folder.glob("fontlist-*.json")):
+        folder.mkdir(parents=True, exist_ok=True)
+        subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"], check=True, timeout=300,
+                       env=dict(os.environ, MPLCONFIGDIR=str(folder)), stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+    return folder
+
+
+def prepare_home(home, source, fonts=None):
+    """Give a learner's home its own copy of the course (once), quiet JupyterLab settings,
+    and matplotlib's font cache from `fonts` (font_cache()) when it has none.
 
     An existing copy is never overwritten: it holds the learner's work.
     Returns the default URL: JupyterLab on the first lesson of the copy.
     """
     home = Path(home)
+    if fonts is not None:
+        cache = home / ".cache" / "matplotlib"
+        if not any(cache.glob("fontlist-*.json")):
+            cache.mkdir(parents=True, exist_ok=True)
+            for path in Path(fonts).glob("fontlist-*.json"):
+                shutil.copy2(path, cache / path.name)
     course = home / COURSE_DIR
     if not course.exists():
         course.parent.mkdir(parents=True, exist_ok=True)

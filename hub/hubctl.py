@@ -192,17 +192,22 @@ def main(argv=None):
 
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):  # Ctrl-C, kill, terminal closed
         signal.signal(sig, on_signal)
+    failed = False
     try:
         hub.wait_ready()
         print(_banner(hub, classroom.course_source(env)), flush=True)
         while proc.poll() is None:
             time.sleep(0.5)
+        if not stopping:
+            failed = True
+            print(f"hub: JupyterHub exited on its own (code {proc.returncode})", file=sys.stderr)
     except RuntimeError as exc:
+        failed = True
         print(f"hub: {exc}", file=sys.stderr)
     finally:
         left = hub.stop()
     print(f"hub: stopped; {'killed ' + str(len(left)) + ' stray process(es)' if left else 'no process left behind'}.")
-    return 0 if not left else 1
+    return 1 if failed or left else 0
 
 
 def _banner(hub, source):

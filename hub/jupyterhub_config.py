@@ -30,6 +30,7 @@ HOMES = classroom.homes_dir(DATA)
 HOMES.mkdir(parents=True, exist_ok=True)
 SOURCE = classroom.course_source()
 CREDS = classroom.credentials(DATA)
+FONTS = classroom.font_cache(DATA)
 PORT = int(os.environ.get("RNN_EDU_HUB_PORT", "8000"))
 API_PORT = int(os.environ.get("RNN_EDU_HUB_API_PORT", "8081"))
 PROXY_API_PORT = int(os.environ.get("RNN_EDU_HUB_PROXY_API_PORT", "8001"))
@@ -77,8 +78,8 @@ c.Spawner.environment = {
 
 
 def pre_spawn_hook(spawner):
-    """Copy the course into the learner's home (once) and open JupyterLab on its first lesson."""
-    spawner.default_url = classroom.prepare_home(spawner.home_dir, SOURCE)
+    """Copy the course (and matplotlib's font cache) into the learner's home once; open lesson 00."""
+    spawner.default_url = classroom.prepare_home(spawner.home_dir, SOURCE, FONTS)
 
 
 c.Spawner.pre_spawn_hook = pre_spawn_hook

@@ -18,7 +18,7 @@ import hubctl
 LIMIT = 60  # s for the whole two-learner test
 ANSWERS = {"ada": {"exploding-4-byte-overflow": ["7001", "10"]},
            "ben": {"exploding-float32-overflow": ["39"], "decay-0-9-below-1e-3": ["7002"]}}
-CELLS = ["import os, rnn_edu\nprint(os.environ['RNN_EDU_PROGRESS'])",
+CELLS = ["import os, rnn_edu\nimport matplotlib.pyplot as plt\nprint(os.environ['RNN_EDU_PROGRESS'])",
          "from rnn_edu import quiz\nprint(len(quiz.lessons()) >= 7)"]
 
 
@@ -55,6 +55,9 @@ def test_two_learners_get_their_own_home_course_and_progress(hub_runner):
         home = hub.homes / name
         assert (home / "rnn-edu" / "00_start_here.ipynb").read_bytes() == \
             (hub_runner.course / "00_start_here.ipynb").read_bytes()
+        # matplotlib's font cache was seeded, so a first `import matplotlib` builds nothing
+        assert [p.name for p in (home / ".cache" / "matplotlib").glob("fontlist-*.json")] == \
+            [p.name for p in (hub.data / "matplotlib").glob("fontlist-*.json")] != []
         data = json.loads((home / classroom.PROGRESS).read_text())
         assert sorted(data["questions"]) == sorted(answers), f"{name}'s file holds another learner's answers"
         for qid, given in answers.items():
