@@ -57,6 +57,7 @@ def learner_session(hub, name, answers, deadline, start_gate, out, sampler):
         rec["problems"].append(str(exc))
     finally:
         learner.close_kernel_channel()
+        rec["reconnects"] = learner.reconnects
     rec["done"] = True
 
 
@@ -107,6 +108,7 @@ def run_once(n, time_limit, course=None, keep=None):
         "cpu_spawn": hub_measure.spread([r["cpu_at_ready"] for r in results.values() if "cpu_at_ready" in r]),
         "hub_rss": sampler.hub_peak_rss / hub_measure.MB, "samples": sampler.samples,
         "files": len(list(hub.homes.glob(f"*/{hub_checks.PROGRESS}"))),
+        "reconnects": sum(r.get("reconnects", 0) for r in results.values()),
         "answers": sum(len(a) for per in the_plan.values() for a in per.values()),
         "elapsed": time.monotonic() - started, "load": (load_before, os.getloadavg()[0]),
     }
@@ -128,7 +130,7 @@ def row(r):
     ok = not r["failures"] and not r["data_problems"] and not r["report_problems"]
     data = "ok" if not r["data_problems"] else f"{len(r['data_problems'])} problem(s)"
     rep = "equal" if not r["report_problems"] else "DIFFERS"
-    cells = [r["n"], len(r["failures"]), fmt3(r["spawn"]), fmt3(r["run_all"]),
+    cells = [r["n"], len(r["failures"]), r["reconnects"], fmt3(r["spawn"]), fmt3(r["run_all"]),
              f"{num(r['rss'][0], '.0f')} / {num(r['rss'][2], '.0f')}", num(r["pss"][0], ".0f"),
              f"{num(r['cpu'][0])} / {num(r['cpu'][2])}", num(r["cpu_spawn"][0]), f"{r['hub_rss']:.0f}",
              f"{r['files']} of {r['n']}, {data}", rep, f"{r['elapsed']:.0f}",
@@ -136,12 +138,12 @@ def row(r):
     return "| " + " | ".join(map(str, cells)) + " |" + ("" if ok else " **FAILED**")
 
 
-HEAD = ["| N | failures | spawn p50 / p95 / max (s) | Run All p50 / p95 / max (s) | "
+HEAD = ["| N | failures | kernel channels re-opened | spawn p50 / p95 / max (s) | Run All p50 / p95 / max (s) | "
         "peak RSS per learner, median / max (MB) | peak PSS per learner, median (MB) | "
         "CPU per learner, median / max (s) | of which until the server was ready, median (s) | "
         "hub + proxy peak RSS (MB) | progress files | report vs submitted | wall (s) | "
         "load avg before / after | date |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
 
 
 def section(rows, trial):
@@ -152,6 +154,8 @@ def section(rows, trial):
              "code cell of lesson 04 from their own copy through the kernel websocket (as Run All does), "
              "answer three lesson-04 quizzes through the quiz widgets in the kernel, stop the server. "
              "Spawn = POST of the server to ready; Run All = first execute_request to last reply. "
+             "A kernel channel that drops while the kernel starts is re-opened with back-off, as "
+             "JupyterLab does (counted, not a failure); any other error is a failure. "
              "Memory = peak over 0.5 s samples of (single-user server + kernel) per learner; RSS counts "
              "shared libraries in every process, PSS shares them out. CPU = CPU seconds of that "
              "learner's server and kernel over the whole session. Progress files: one per learner, "

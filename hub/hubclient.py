@@ -4,7 +4,9 @@
 token, starts its server, reads a notebook from its own course copy (contents
 API), runs the notebook's code cells in a kernel over the Jupyter websocket
 protocol the way JupyterLab's Run All does (every execute_request sent at once,
-stop_on_error), runs quiz code in the same kernel, and stops its server.
+stop_on_error), runs quiz code in the same kernel, and stops its server.  A kernel
+channel that drops while the kernel starts is re-opened with back-off, as
+JupyterLab does; the count is kept in `reconnects`.
 Every call has a timeout; every wait is bounded by `deadline` (time.monotonic()).
 """
 import datetime
@@ -22,6 +24,13 @@ class LearnerError(RuntimeError):
     """One step of a learner's session failed; the message says which and why."""
 
 
+class ChannelLost(LearnerError):
+    """The kernel's websocket closed or could not be opened."""
+
+
+RECONNECTS = 7  # like JupyterLab, which retries a lost kernel connection a few times with back-off
+
+
 def _now():
     return datetime.datetime.now(datetime.timezone.utc).isoformat()
 
@@ -35,6 +44,7 @@ class Learner:
         self.token = None
         self.kernel_id = None
         self.ws = None
+        self.reconnects = 0     # kernel channels re-opened while the kernel started
 
     # ------------------------------------------------------------ hub
     def _left(self, step):
@@ -125,15 +135,28 @@ class Learner:
                              json={"path": path, "name": path.rsplit("/", 1)[-1], "type": "notebook",
                                    "kernel": {"name": "python3"}}).json()
         self.kernel_id = session["kernel"]["id"]
-        ws_url = self.base.replace("http://", "ws://", 1) + f"/api/kernels/{self.kernel_id}/channels"
         self.session_id = uuid.uuid4().hex
+        for attempt in range(RECONNECTS + 1):
+            try:
+                self._connect()
+                self._wait_kernel_info()
+                return
+            except ChannelLost:
+                self.close_kernel_channel()
+                if attempt == RECONNECTS:
+                    raise
+                self.reconnects += 1
+                time.sleep(min(2 ** attempt, max(0.0, self._left("kernel start") - 1)))
+
+    def _connect(self):
+        """Open the kernel's websocket channels (the token in a header, as a script would)."""
+        ws_url = self.base.replace("http://", "ws://", 1) + f"/api/kernels/{self.kernel_id}/channels"
         try:
             self.ws = websocket.create_connection(f"{ws_url}?session_id={self.session_id}",
                                                   header=[f"Authorization: token {self.token}"],
                                                   timeout=min(CALL_TIMEOUT, self._left("kernel channels")))
         except (websocket.WebSocketException, OSError) as exc:
-            raise LearnerError(f"{self.name}: kernel channels: {exc}") from None
-        self._wait_kernel_info()
+            raise ChannelLost(f"{self.name}: kernel channels: {exc}") from None
 
     def _send(self, msg_type, content, channel="shell"):
         msg_id = uuid.uuid4().hex
@@ -149,8 +172,10 @@ class Learner:
             return _decode(self.ws.recv())
         except websocket.WebSocketTimeoutException:
             return None
-        except (websocket.WebSocketException, OSError, ValueError) as exc:
-            raise LearnerError(f"{self.name}: {step}: kernel channel broke: {exc}") from None
+        except (websocket.WebSocketException, OSError) as exc:
+            raise ChannelLost(f"{self.name}: {step}: kernel channel broke: {exc}") from None
+        except ValueError as exc:
+            raise LearnerError(f"{self.name}: {step}: unreadable kernel message: {exc}") from None
 
     def _wait_kernel_info(self):
         """kernel_info_request until a reply (JupyterLab does the same before running)."""

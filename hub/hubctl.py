@@ -137,6 +137,12 @@ def hub_env(data, port, api_port, proxy_api_port, course=None, extra=None):
     return env
 
 
+def launch(data, env, **popen):
+    """JupyterHub with our config, in a session of its own (only we pass it signals)."""
+    return subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(CONFIG)], cwd=data, env=env,
+                            stdin=subprocess.DEVNULL, start_new_session=True, **popen)
+
+
 def start(data, port=None, course=None, extra_env=None, log=None):
     """Start JupyterHub in the background on free loopback ports; returns a ready Hub."""
     why = missing()
@@ -148,9 +154,7 @@ def start(data, port=None, course=None, extra_env=None, log=None):
     env = hub_env(data, port, free_port(), free_port(), course, extra_env)
     log = Path(log or data / "hub.log")
     with open(log, "ab") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(CONFIG)], cwd=data,
-                                env=env, stdout=out, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True)
+        proc = launch(data, env, stdout=out, stderr=subprocess.STDOUT)
     creds = classroom.credentials(data, env)
     hub = Hub(proc, f"http://127.0.0.1:{port}", data, creds, log)
     try:
@@ -176,8 +180,7 @@ def main(argv=None):
     data.mkdir(parents=True, exist_ok=True)
     env = hub_env(data, args.port, free_port(), free_port(), args.course)
     creds = classroom.credentials(data, env)
-    proc = subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(CONFIG)], cwd=data, env=env,
-                            stdin=subprocess.DEVNULL, start_new_session=True)
+    proc = launch(data, env)
     hub = Hub(proc, f"http://127.0.0.1:{args.port}", data, creds)
     stopping = []
 
