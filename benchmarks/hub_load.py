@@ -139,9 +139,9 @@ def row(r):
 
 
 HEAD = ["| N | failures | kernel channels re-opened | spawn p50 / p95 / max (s) | Run All p50 / p95 / max (s) | "
-        "peak RSS per learner, median / max (MB) | peak PSS per learner, median (MB) | "
+        "peak RSS per learner, median / max (MiB) | peak PSS per learner, median (MiB) | "
         "CPU per learner, median / max (s) | of which until the server was ready, median (s) | "
-        "hub + proxy peak RSS (MB) | progress files | report vs submitted | wall (s) | "
+        "hub + proxy peak RSS (MiB) | progress files | report vs submitted | wall (s) | "
         "load avg before / after | date |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
 
