@@ -132,7 +132,7 @@ def hub_env(data, port, api_port, proxy_api_port, course=None, extra=None):
                               "RNN_EDU_HUB_PORT": str(port), "RNN_EDU_HUB_API_PORT": str(api_port),
                               "RNN_EDU_HUB_PROXY_API_PORT": str(proxy_api_port)})
     if course is not None:
-        env[classroom.COURSE_VAR] = str(course)
+        env[classroom.COURSE_VAR] = str(Path(course).resolve())  # the hub runs in the data folder
     env.update(extra or {})
     return env
 
