@@ -198,7 +198,8 @@ class Learner:
                                               "user_expressions": {}, "allow_stdin": False,
                                               "stop_on_error": True}): i
                for i, src in enumerate(sources)}
-        pending, problems = set(ids), []
+        # a cell is done when its execute_reply (shell) and its idle status (iopub) have both come
+        pending, problems = {(part, msg_id) for msg_id in ids for part in ("reply", "idle")}, []
         while pending:
             msg = self._recv(step)
             if msg is None:
@@ -207,8 +208,12 @@ class Learner:
             if parent not in ids:
                 continue
             kind, content = msg.get("msg_type"), msg.get("content", {})
-            if kind == "execute_reply":
-                pending.discard(parent)
+            if kind == "status" and content.get("execution_state") == "idle":
+                pending.discard(("idle", parent))
+            elif kind == "execute_reply":
+                pending.discard(("reply", parent))
+                if content.get("status") == "aborted":     # skipped after an error: no idle needed
+                    pending.discard(("idle", parent))
                 if content.get("status") != "ok":
                     problems.append(f"cell {ids[parent]}: {content.get('status')} "
                                     f"{content.get('ename', '')}: {content.get('evalue', '')}".rstrip(": "))
