@@ -42,6 +42,7 @@ import compare  # noqa: E402
 import memory  # noqa: E402
 import notebooks_timing  # noqa: E402
 import report  # noqa: E402
+import results_md  # noqa: E402
 import torch_ref  # noqa: E402
 
 
@@ -106,7 +107,8 @@ def main():
     print("\n" + text)
     out = args.output or (None if args.quick else HERE / "RESULTS.md")
     if out is not None:
-        out.write_text(text)
+        old = out.read_text() if out.exists() else ""
+        out.write_text(results_md.keep_sections(old, text))  # other harnesses' sections stay
         print(f"Wrote {out}")
     return 0
 

@@ -1,0 +1,30 @@
+"""benchmarks/results_md.py: each harness rewrites only its own section of RESULTS.md."""
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+import results_md  # noqa: E402
+
+BENCH = "# rnn-edu benchmarks\n\n## Speed\n\n| a | b |\n"
+
+
+def test_a_section_is_added_then_replaced_in_place():
+    once = results_md.replace_section(BENCH, "hub-load", "hub_load.py", "## Hub\n\nrow 1")
+    assert once.startswith(BENCH.rstrip("\n"))
+    assert results_md.read_section(once, "hub-load") == "## Hub\n\nrow 1"
+    other = results_md.replace_section(once, "release", "release.py", "## Release\n\nr")
+    twice = results_md.replace_section(other, "hub-load", "hub_load.py", "## Hub\n\nrow 2")
+    assert results_md.read_section(twice, "hub-load") == "## Hub\n\nrow 2"
+    assert results_md.read_section(twice, "release") == "## Release\n\nr"
+    assert twice.count("row 1") == 0 and twice.index("## Hub") < twice.index("## Release")
+    assert twice.replace("row 2", "row 1") == results_md.replace_section(other, "hub-load", "hub_load.py",
+                                                                         "## Hub\n\nrow 1")
+
+
+def test_a_whole_file_rewrite_keeps_the_other_harnesses_sections():
+    old = results_md.replace_section(BENCH, "hub-load", "hub_load.py", "## Hub\n\nkept")
+    new_bench = "# rnn-edu benchmarks\n\n## Speed\n\n| new |\n"
+    merged = results_md.keep_sections(old, new_bench)
+    assert merged.startswith(new_bench.rstrip("\n")) and "| a | b |" not in merged
+    assert results_md.read_section(merged, "hub-load") == "## Hub\n\nkept"
+    assert results_md.keep_sections(old, merged) == merged   # nothing doubled
