@@ -14,7 +14,8 @@ import pytest
 from rnn_edu.figures import BODY_TEXT_PX, COURSE_STYLE, DPI, MIN_FONT_PT, use_course_style
 from rnn_edu.figures.clipping import plot_clip_vectors
 from rnn_edu.figures.display import describe, figure_html, smallest_text_px
-from rnn_edu.figures.gradients import power_decay_figure, points_under_legend
+from rnn_edu.figures.gradients import power_decay_figure
+from rnn_edu.figures.legends import points_under_legend
 
 matplotlib.use("Agg")
 ROOT = Path(__file__).resolve().parents[1]

@@ -3,6 +3,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Circle, Rectangle
 
+from .legends import legend_off_the_curves
+
 PATH_STYLES = [dict(color="#d62728", marker="o"), dict(color="white", marker="s"),
                dict(color="#ff7f0e", marker="^"), dict(color="#17becf", marker="v")]
 
@@ -71,7 +73,7 @@ def plot_cliff(ws, bs, surface, paths, *, title="The cliff: loss of a one-unit R
     ws: (n_w,), bs: (n_b,), surface: (n_b, n_w) from rnn_edu.cliff.loss_surface.
     paths: {label: CliffPath}. Paths leaving the plot are cut at the edge and annotated.
     """
-    fig, (ax, ax_loss) = plt.subplots(1, 2, figsize=(10.6, 5.0), width_ratios=[1.35, 1])
+    fig, (ax, ax_loss) = plt.subplots(1, 2, figsize=(10.6, 5.4), width_ratios=[1.35, 1])
     mesh = ax.pcolormesh(ws, bs, np.log10(np.maximum(surface, 1e-8)), shading="auto",
                          cmap="viridis", vmin=-5, vmax=0)
     fig.colorbar(mesh, ax=ax, label=r"$\log_{10} L(w, b)$  (loss, log scale)")
@@ -89,13 +91,13 @@ def plot_cliff(ws, bs, surface, paths, *, title="The cliff: loss of a one-unit R
     ax.set_xlabel("recurrent weight w  (W_R, dimensionless)")
     ax.set_ylabel("bias b  (b_h, dimensionless)")
     ax.set_title(title, fontsize=12)
-    ax.legend(loc="lower right", framealpha=0.9)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=3, frameon=False)   # below: hides nothing
     ax_loss.set_yscale("log")
     ax_loss.set_xlabel("gradient-descent update k")
     ax_loss.set_ylabel(r"loss $L = (h_T - \mathrm{target})^2$ (log scale)")
     ax_loss.set_title("Loss along each path", fontsize=12)
-    ax_loss.legend()
     fig.tight_layout()
+    legend_off_the_curves(ax_loss)
     return fig
 
 
@@ -108,8 +110,8 @@ def plot_training_losses(histories, *, title="Training with and without gradient
     ax.set_xlabel("update (one per epoch)")
     ax.set_ylabel("loss summed over steps (nats, log)")
     ax.set_title(title)
-    ax.legend()
     fig.tight_layout()
+    legend_off_the_curves(ax)
     return fig
 
 
@@ -130,6 +132,6 @@ def plot_norm_history(norms, thresholds, *, title="Gradient norms of a healthy r
     ax.set_xlabel("update (one per epoch)")
     ax.set_ylabel(r"global gradient norm $\|g\|$ (log scale)")
     ax.set_title(title)
-    ax.legend()
     fig.tight_layout()
+    legend_off_the_curves(ax)
     return fig

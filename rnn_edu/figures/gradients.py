@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 from ..activations import d_sigmoid, d_tanh, sigmoid
 from . import COURSE_STYLE
 from .display import smallest_text_px
+from .legends import legend_off_the_curves
 
 X_LABEL = "time step t"
 Y_LABEL = "||dL/dh_t|| (log scale)"
@@ -99,8 +100,8 @@ def grad_norms_figure(curves, *, title=None):
     ax.set_xlabel(X_LABEL)
     ax.set_ylabel(Y_LABEL)
     ax.set_title(title or "Gradient norm of the last loss term, going back in time")
-    ax.legend(loc="best")
     fig.tight_layout()
+    legend_off_the_curves(ax)
     return fig
 
 
@@ -152,8 +153,8 @@ def activation_slopes_figure(a_max=6.0):
     ax.set_xlabel("pre-activation a (dimensionless)")
     ax.set_ylabel("slope f'(a)")
     ax.set_title("The slopes that multiply the gradient at every step")
-    ax.legend(loc="upper left")
     fig.tight_layout()
+    legend_off_the_curves(ax)
     return fig
 
 
@@ -178,43 +179,6 @@ def power_decay_figure(factors, steps=100, threshold=1e-3, ylim=(1e-12, 2.0)):
     return fig
 
 
-LEGEND_PLACES = ("upper right", "lower right", "upper left", "lower left", "center right", "center left")
-
-
-def points_under_legend(ax, legend):
-    """How many drawn points of the axes' lines the legend covers (in display pixels).
-
-    Each line is resampled every 2 px along its path, so a steep segment between two
-    data points counts too; points outside the axes are not drawn and do not count.
-    """
-    fig = ax.figure
-    renderer = fig.canvas.get_renderer()
-    box, inside = legend.get_window_extent(renderer), ax.get_window_extent(renderer)
-    covered = 0
-    for line in ax.get_lines():
-        xy = ax.transData.transform(np.column_stack(line.get_data()).astype(np.float64))
-        xy = xy[np.all(np.isfinite(xy), axis=1)]
-        for a, b in zip(xy[:-1], xy[1:]):
-            n = max(2, int(np.hypot(*(b - a)) / 2))
-            for x, y in np.linspace(a, b, n):
-                if inside.contains(x, y) and box.contains(x, y):
-                    covered += 1
-    return covered
-
-
-def legend_off_the_curves(ax, places=LEGEND_PLACES):
-    """Put the legend where it hides the fewest drawn points of the curves; return it."""
-    best = None
-    for place in places:
-        legend = ax.legend(loc=place)
-        covered = points_under_legend(ax, legend)
-        if best is None or covered < best[0]:
-            best = (covered, place)
-        if covered == 0:
-            break
-    return ax.legend(loc=best[1])
-
-
 def jacobian_norms_figure(curves, bounds=None):
     """||dh_T/dh_{T-k}||_2 against k, optionally with dashed bounds (gamma sigma_max)^k.
 
@@ -233,6 +197,6 @@ def jacobian_norms_figure(curves, bounds=None):
     ax.set_xlabel("steps back k")
     ax.set_ylabel("||dh_T/dh_{T-k}||_2 (log scale)")
     ax.set_title("Norm of the product of k step Jacobians")
-    ax.legend(loc="best")
     fig.tight_layout()
+    legend_off_the_curves(ax)
     return fig
