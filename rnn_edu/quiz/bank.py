@@ -5,8 +5,9 @@ A question has ``id``, ``type`` (single, multiple or numeric), ``prompt``,
 ``explanation`` and ``answer``; choice questions have ``options`` (texts, or
 mappings with ``text`` and ``feedback``); numeric ones need ``tolerance`` (an
 absolute difference) or ``relative_tolerance`` (0.01 accepts answers within
-1 % of the key), or both, and may list ``mistakes`` (``value`` + ``feedback``).  Any problem raises a
-:class:`BankError` naming the file, the question id and the problem.
+1 % of the key), or both, and may list ``mistakes`` (``value`` + ``feedback``).
+Any problem raises a :class:`BankError` naming the file, the question id and
+the problem.
 """
 import math
 import os

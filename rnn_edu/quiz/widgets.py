@@ -212,7 +212,7 @@ class QuizWidget(_Displayable):
             after = "<p><em>Not counted as an attempt.</em></p>" if feedback is not None else ""
         else:
             after = self._explanation_html(feedback)
-        html = (f"<div class='rnn-edu-verdict' role='alert'>{MARKS[correct]}{body}</div>{after}")
+        html = f"<div class='rnn-edu-verdict' role='alert'>{MARKS[correct]}{body}</div>{after}"
         self._last_html = (html, correct)
         self._show(html, correct)
         return feedback
@@ -230,19 +230,15 @@ class QuizWidget(_Displayable):
     def try_again(self, _button=None):
         """Clear the input and the feedback; the attempts count stays."""
         with self._lock:
-            self._filling = True
-            try:
-                self.input.value = "" if self.question.type == "numeric" else None
-            finally:
-                self._filling = False
+            self.input.value = "" if self.question.type == "numeric" else None
             self._last_answer, self._last_html, self.last_feedback = _UNSET, ("", None), None
-            self._show("", None, blank=True)
+            self._show("", None)
 
-    def _show(self, html, correct, blank=False):
-        """Put `html` into the feedback widget and set its verdict class."""
+    def _show(self, html, correct):
+        """Put `html` into the feedback widget and set its verdict class (none when empty)."""
         for css in VERDICT_CSS.values():
             self.feedback.remove_class(css)
-        if not blank and html:
+        if html:
             self.feedback.add_class(VERDICT_CSS[correct])
         self.feedback.value = html
 

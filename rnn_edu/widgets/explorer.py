@@ -12,8 +12,9 @@ vanishing; from 1 up it allows growth but does not make it happen.
 The data (inputs, targets, weights) are fixed by `seed`, so every frame is reproducible.
 
 The controls are number boxes (the arrow keys step the value; a typed value applies
-on Enter or when focus leaves the box) and buttons: both work with the keyboard inside JupyterLab and have accessible names, which
-ipywidgets' sliders do not.  The plot is an <img> with a text alternative.
+on Enter or when focus leaves the box) and buttons: both work with the keyboard inside
+JupyterLab and have accessible names, which ipywidgets' sliders do not (axe-core:
+"aria-input-field-name", serious).  The plot is an <img> with a text alternative.
 """
 import ipywidgets as widgets
 import numpy as np
