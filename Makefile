@@ -17,6 +17,10 @@ NBS     := $(sort $(wildcard notebooks/[0-9]*.ipynb))
 # tests and re-execution never touch the learner's own progress file: each run gets a fresh one
 FRESH   := RNN_EDU_PROGRESS=$$(mktemp -d)/progress.json
 NBVAL   := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+NPM     ?= npm
+# axe-core for the browser tests' accessibility checks: the version pinned in
+# tests/browser/package-lock.json, installed from the npm registry by `npm ci`.
+AXE     := tests/browser/node_modules/.installed
 
 .PHONY: lab lab-instructor release bank test unit nbval browser notebooks bench clean \
         hub hub-install hub-test hub-load report
@@ -63,8 +67,14 @@ nbval: $(DEV)
 	  $(FRESH) $(BIN)/python -m pytest -q $(NBVAL) $(NBS); \
 	else echo "nbval: no notebooks yet"; fi
 
-# The browser tests skip, saying why, when no Chromium is found; .ci/run makes them required.
-browser: $(DEV)
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	@if command -v $(NPM) >/dev/null 2>&1; then \
+	  cd tests/browser && $(NPM) ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed; \
+	else echo "browser: npm not found; the accessibility checks (axe-core) will be skipped"; fi
+
+# The browser tests skip, saying why, when no Chromium (or no axe-core) is found;
+# .ci/run makes them required.
+browser: $(DEV) $(AXE)
 	@if [ -d tests/browser ]; then $(BIN)/python -m pytest -q -rs tests/browser; \
 	else echo "browser: no browser tests yet"; fi
 

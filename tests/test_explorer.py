@@ -2,7 +2,6 @@
 import re
 import subprocess
 import sys
-import time
 import warnings
 
 import ipywidgets as w
@@ -12,7 +11,9 @@ import numpy as np
 import pytest
 
 import rnn_edu
-from rnn_edu.figures.gradients import X_LABEL, Y_LABEL, draw_grad_norms, grad_norms_png
+from rnn_edu.figures import BODY_TEXT_PX
+from rnn_edu.figures.gradients import (X_LABEL, Y_LABEL, draw_grad_norms, frame_width_px, grad_norms_frame,
+                                       grad_norms_png, measured_factor)
 from rnn_edu.widgets import gradient_explorer
 from rnn_edu.widgets.explorer import GradientExplorer, classify, explorer_problem
 
@@ -27,13 +28,14 @@ def explorer():
 
 
 def _set(explorer, radius, activation, length):
-    explorer.radius.value = radius
-    explorer.activation.value = activation
-    explorer.length.value = length
+    explorer.set(radius=radius, activation=activation, length=length)
+
+
+RATIO = "‖∂L/∂h<sub>1</sub>‖ / ‖∂L/∂h<sub>T</sub>‖"
 
 
 def _readout_ratio(explorer):
-    match = re.search(r"\|\|dL/dh_1\|\| / \|\|dL/dh_T\|\| = ([0-9.e+-]+)", explorer.readout.value)
+    match = re.search(r"Measured: " + re.escape(RATIO) + r" = ([0-9.e+-]+)", explorer.readout.value)
     assert match, explorer.readout.value
     return float(match.group(1))
 
@@ -45,22 +47,31 @@ def _direct_norms(seed, radius, activation, length):
     return rnn_edu.hidden_grad_norms(params, xs[:length], targets, activation=activation)
 
 
-def test_structure_classes_and_stable_repr(explorer):
+def test_structure_classes_and_fallback_text(explorer):
     assert isinstance(explorer, GradientExplorer)
     assert repr(explorer) == "<GradientExplorer>"
     bundle = explorer._repr_mimebundle_()
-    assert bundle["text/plain"] == "<GradientExplorer>"
+    assert bundle["text/plain"] == ("[Gradient explorer: run this cell (Shift+Enter, or Run > Run All Cells) "
+                                    "to use it]")                       # defect 7: says what to do
     assert bundle[VIEW_KEY]["model_id"] == explorer.container.model_id
     assert isinstance(explorer.container, w.VBox)
     assert "rnn-edu-explorer" in explorer.container._dom_classes
     assert "rnn-edu-explorer-plot" in explorer.image._dom_classes
-    assert isinstance(explorer.radius, w.FloatSlider)
+    assert isinstance(explorer.radius, w.BoundedFloatText) and explorer.radius.description == "ρ(W_R)"
     assert isinstance(explorer.activation, w.ToggleButtons)
     assert tuple(explorer.activation.options) == ("tanh", "sigmoid", "relu")
-    assert isinstance(explorer.length, w.IntSlider)
-    assert isinstance(explorer.image, w.Image) and explorer.image.format == "png"
+    assert explorer.activation.description == "activation f"      # not a lone "f" above the buttons
+    assert isinstance(explorer.length, w.BoundedIntText) and (explorer.length.min, explorer.length.max) == (5, 100)
+    assert isinstance(explorer.image, w.HTML) and explorer.png.startswith(PNG_MAGIC)
     assert isinstance(explorer.readout, w.HTML)
     assert not any(isinstance(c, w.Output) for c in explorer.container.children)
+
+
+def test_the_plot_has_a_text_alternative(explorer):
+    _set(explorer, 0.5, "tanh", 50)
+    alt = re.search(r"alt='([^']+)'", explorer.image.value).group(1)
+    assert "against t = 1 to 50" in alt and "vanishing" in alt and "tanh" in alt
+    assert f"data:image/png;base64," in explorer.image.value
 
 
 def test_exported_from_widgets_package():
@@ -76,27 +87,45 @@ def test_readout_matches_hidden_grad_norms(explorer, radius, activation, length)
     np.testing.assert_allclose(explorer.norms, direct, rtol=1e-9)
     assert _readout_ratio(explorer) == pytest.approx(direct[0] / direct[-1], rel=6e-3)   # 3 digits shown
     sigma = rnn_edu.largest_singular_value(rnn_edu.scale_to_spectral_radius(explorer.params.W_R, radius))
-    assert f"sigma_max(W_R) = {sigma:.2f}" in explorer.readout.value
-    assert f"gamma &middot; sigma_max = {rnn_edu.GAMMA[activation] * sigma:.2f}" in explorer.readout.value
+    gamma = rnn_edu.GAMMA[activation]
+    assert f"= {gamma:g} × {sigma:.2f} = {gamma * sigma:.2f}," in explorer.readout.value
 
 
 def test_each_control_changes_image_and_readout(explorer):
     _set(explorer, 1.0, "tanh", 50)
     for control, value in [(explorer.radius, 2.0), (explorer.activation, "relu"), (explorer.length, 80)]:
-        before_png, before_text = bytes(explorer.image.value), explorer.readout.value
+        before_png, before_html, before_text = explorer.png, explorer.image.value, explorer.readout.value
         control.value = value
-        assert bytes(explorer.image.value).startswith(PNG_MAGIC)
-        assert bytes(explorer.image.value) != before_png
+        assert explorer.png.startswith(PNG_MAGIC)
+        assert explorer.png != before_png and explorer.image.value != before_html
         assert explorer.readout.value != before_text
 
 
 def test_verdicts_small_and_large_W_R(explorer):
     _set(explorer, 0.3, "tanh", 50)
-    assert ": vanishing" in explorer.readout.value
-    assert "vanishing is certain" in explorer.readout.value          # gamma sigma_max < 1
+    assert ": vanishing</b>" in explorer.readout.value
+    assert "this bound alone guarantees vanishing" in explorer.readout.value     # gamma sigma_max < 1
     _set(explorer, 2.5, "relu", 100)
-    assert ": exploding" in explorer.readout.value
-    assert "exploding is possible, not certain" in explorer.readout.value
+    assert ": exploding</b>" in explorer.readout.value
+    assert "the bound decides nothing" in explorer.readout.value
+
+
+def test_readout_follows_the_measurement_not_the_bound(explorer):
+    """Defect 10: sigmoid at rho = 5 vanishes (ratio ~2e-9) although gamma sigma_max > 1."""
+    _set(explorer, 5.0, "sigmoid", 50)
+    text = explorer.readout.value
+    ratio = _readout_ratio(explorer)
+    assert ratio < 1e-6 and ": vanishing</b>" in text
+    assert "exploding" not in text and "possible" not in text
+    g = measured_factor(explorer.norms)
+    assert g == pytest.approx(ratio ** (1 / 49), rel=1e-2)
+    assert f"on average × {g:.2f} per step over the 49 steps" in text
+    sigma = rnn_edu.largest_singular_value(explorer.current_params().W_R)
+    factor = 0.25 * sigma
+    assert factor > 1
+    assert f"Upper bound: each step multiplies the gradient's norm by at most" in text
+    assert f"&le; {factor:.2f}<sup>49</sup> = {factor ** 49:.1e}" in text
+    assert ratio < factor ** 49                                           # a bound, and it holds
 
 
 def test_classify_words():
@@ -111,7 +140,7 @@ def test_classify_words():
 
 def test_deterministic_frames():
     a, b = gradient_explorer(seed=0), gradient_explorer(seed=0)
-    assert bytes(a.image.value) == bytes(b.image.value) and a.readout.value == b.readout.value
+    assert a.png == b.png and a.image.value == b.image.value and a.readout.value == b.readout.value
     c = gradient_explorer(seed=1)
     assert c.readout.value != a.readout.value
 
@@ -124,18 +153,8 @@ def test_corners_run_without_warnings_or_open_figures(explorer):
             for activation in explorer.activation.options:
                 for length in (explorer.length.min, explorer.length.max):
                     _set(explorer, radius, activation, length)
-                    assert bytes(explorer.image.value).startswith(PNG_MAGIC)
+                    assert explorer.png.startswith(PNG_MAGIC)
     assert plt.get_fignums() == []          # callbacks never leave a pyplot figure to display
-
-
-def test_redraw_is_fast(explorer):
-    _set(explorer, 1.5, "tanh", 100)
-    timings = []
-    for _ in range(3):
-        start = time.perf_counter()
-        explorer.redraw()
-        timings.append(time.perf_counter() - start)
-    assert min(timings) < 0.3, timings
 
 
 def test_frame_function_labels_and_png():
@@ -146,11 +165,45 @@ def test_frame_function_labels_and_png():
     assert ax.get_xlabel() == X_LABEL == "time step t"
     assert ax.get_ylabel() == Y_LABEL == "||dL/dh_t|| (log scale)"
     assert ax.get_yscale() == "log"
-    assert len(ax.get_lines()) == 2                      # the norms and the dashed bound
+    labels = [line.get_label() for line in ax.get_lines()]
+    assert labels[0].startswith("||dL/dh_t||") and labels[1].startswith("measured average")
+    assert labels[2].startswith("upper bound: × 0.90")
     plt.close(fig)
     png = grad_norms_png(norms, bound_factor=0.9, title="a frame")
     assert png.startswith(PNG_MAGIC)
     assert plt.get_fignums() == []
+
+
+def test_the_bound_line_is_drawn_only_where_it_shows_something():
+    """Defect 10: for gamma sigma_max >= 1 the bound grows backwards, off the plot: not drawn.
+    Below 1 it is drawn, entirely inside the plot and above the measured curve."""
+    norms = np.logspace(-6, 0, 40) * (1 + 0.1 * np.sin(np.arange(40)))
+    for factor in (1.0, 1.75, 2.2):
+        fig, ax = plt.subplots()
+        draw_grad_norms(ax, norms, bound_factor=factor)
+        assert not any(line.get_label().startswith("upper bound") for line in ax.get_lines())
+        plt.close(fig)
+    fig, ax = plt.subplots()
+    draw_grad_norms(ax, norms, bound_factor=0.9)
+    bound = next(line for line in ax.get_lines() if line.get_label().startswith("upper bound"))
+    low, high = ax.get_ylim()
+    y = bound.get_ydata()
+    assert np.all((y >= low) & (y <= high)) and np.all(y >= norms * (1 - 1e-12))
+    plt.close(fig)
+
+
+def test_measured_factor_is_the_geometric_mean_of_the_step_ratios():
+    norms = np.array([0.001, 0.01, 0.05, 0.1, 1.0])
+    steps = norms[:-1] / norms[1:]
+    assert measured_factor(norms) == pytest.approx(np.prod(steps) ** (1 / 4))
+    assert np.isnan(measured_factor(np.array([1.0]))) and np.isnan(measured_factor(np.array([np.inf, 1.0])))
+
+
+def test_the_frame_text_is_as_large_as_the_body_text():
+    """Shown frame_width_px() wide, the smallest text of a frame is at least BODY_TEXT_PX."""
+    png, text_px = grad_norms_frame(np.logspace(-8, 0, 30), bound_factor=0.9, title="t")
+    width = int.from_bytes(png[16:20], "big")                       # PNG IHDR width
+    assert text_px * frame_width_px() / width >= BODY_TEXT_PX
 
 
 def test_frame_function_default_title_and_zeros():

@@ -71,6 +71,24 @@ questions:
     tolerance: 0
     explanation: x
 """, "q-num", "write 1.0e-3"),
+    "relative-tolerance-as-percent": ("""\
+questions:
+  - id: q-rel
+    type: numeric
+    prompt: How small?
+    answer: 0.25
+    relative_tolerance: 1
+    explanation: x
+""", "q-rel", "0.01 means 1 %"),
+    "relative-tolerance-negative": ("""\
+questions:
+  - id: q-neg
+    type: numeric
+    prompt: How small?
+    answer: 0.25
+    relative_tolerance: -0.01
+    explanation: x
+""", "q-neg", "'relative_tolerance' must not be negative"),
     "unknown-field": ("""\
 questions:
   - id: q-typo
@@ -101,6 +119,21 @@ def test_bad_file_error_names_file_id_and_problem(tmp_path, case):
     message = str(info.value)
     assert "lesson01.yaml" in message and repr(qid) in message and problem in message
     assert info.value.qid == qid and problem in info.value.problem
+
+
+def test_relative_tolerance_alone_is_enough(tmp_path):
+    (tmp_path / "lesson01.yaml").write_text("""\
+questions:
+  - id: q-rel
+    type: numeric
+    prompt: What is 1/3?
+    answer: 0.3333333333
+    relative_tolerance: 0.01
+    explanation: x
+""")
+    q = bank.load_bank(tmp_path).questions["q-rel"]
+    assert (q.tolerance, q.relative_tolerance, q.exact) == (0.0, 0.01, False)
+    assert q.check("0.333").correct and q.check("1/3").correct and not q.check("0.32").correct
 
 
 def test_yaml_syntax_error_names_file_and_line(tmp_path):

@@ -30,7 +30,7 @@ def lookback_figure(T, k):
     for ax, (title, mask) in zip(axes, panels):
         ax.imshow(mask, cmap="Blues", vmin=0, vmax=1.3, origin="upper",
                   extent=(0.5, T + 0.5, T + 0.5, 0.5))
-        ax.set_title(title, fontsize=10)
+        ax.set_title(title, fontsize=11)
         ax.set_xlabel("step s receiving gradient")
         ax.grid(False)
     axes[0].set_ylabel("loss term L_t (step t)")

@@ -3,6 +3,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Circle, Rectangle
 
+from .legends import legend_off_the_curves
+
 PATH_STYLES = [dict(color="#d62728", marker="o"), dict(color="white", marker="s"),
                dict(color="#ff7f0e", marker="^"), dict(color="#17becf", marker="v")]
 
@@ -13,7 +15,7 @@ def plot_clip_vectors(g, g_norm, g_value, max_norm, limit):
     g, g_norm, g_value: (2,) vectors; max_norm: nu (circle of radius nu);
     limit: c (the square [-c, c]^2 that clip-by-value projects into).
     """
-    fig, ax = plt.subplots(figsize=(6.4, 4.8))
+    fig, ax = plt.subplots(figsize=(6.4, 6.6))
     ax.add_patch(Circle((0, 0), max_norm, fill=False, ls="--", color="#1f77b4",
                         label=rf"circle $\|g\| = \nu = {max_norm:g}$"))
     ax.add_patch(Rectangle((-limit, -limit), 2 * limit, 2 * limit, fill=False, ls=":",
@@ -31,7 +33,7 @@ def plot_clip_vectors(g, g_norm, g_value, max_norm, limit):
     ax.set_xlabel(r"gradient entry $g_1 = \partial L / \partial w$")
     ax.set_ylabel(r"gradient entry $g_2 = \partial L / \partial b$")
     ax.set_title("Clipping one 2-D gradient: by norm vs by value")
-    ax.legend(loc="lower right", fontsize=7.5, framealpha=0.95)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), frameon=False)   # below: hides nothing
     fig.tight_layout()
     return fig
 
@@ -61,7 +63,7 @@ def _draw_path(ax, path, label, style, box, size):
                     arrowprops=dict(arrowstyle="-|>", color=style["color"], lw=2, mutation_scale=18))
         ax.text(0.03, 0.04, f"{label}, update {stop}:\nstep of length {path.step_lengths[stop - 1]:.1e}\n"
                 f"to (w, b) = ({z[0]:.3g}, {z[1]:.3g}),\noff the plot; L there = {path.losses[stop]:.2f}",
-                transform=ax.transAxes, fontsize=8,
+                transform=ax.transAxes,
                 bbox=dict(boxstyle="round", fc="white", ec=style["color"], alpha=0.95))
 
 
@@ -71,7 +73,7 @@ def plot_cliff(ws, bs, surface, paths, *, title="The cliff: loss of a one-unit R
     ws: (n_w,), bs: (n_b,), surface: (n_b, n_w) from rnn_edu.cliff.loss_surface.
     paths: {label: CliffPath}. Paths leaving the plot are cut at the edge and annotated.
     """
-    fig, (ax, ax_loss) = plt.subplots(1, 2, figsize=(11.5, 4.8), width_ratios=[1.35, 1])
+    fig, (ax, ax_loss) = plt.subplots(1, 2, figsize=(10.6, 5.4), width_ratios=[1.35, 1])
     mesh = ax.pcolormesh(ws, bs, np.log10(np.maximum(surface, 1e-8)), shading="auto",
                          cmap="viridis", vmin=-5, vmax=0)
     fig.colorbar(mesh, ax=ax, label=r"$\log_{10} L(w, b)$  (loss, log scale)")
@@ -88,14 +90,14 @@ def plot_cliff(ws, bs, surface, paths, *, title="The cliff: loss of a one-unit R
     ax.set_ylim(*box[1])
     ax.set_xlabel("recurrent weight w  (W_R, dimensionless)")
     ax.set_ylabel("bias b  (b_h, dimensionless)")
-    ax.set_title(title, fontsize=11)
-    ax.legend(loc="lower right", fontsize=8, framealpha=0.9)
+    ax.set_title(title, fontsize=12)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=3, frameon=False)   # below: hides nothing
     ax_loss.set_yscale("log")
     ax_loss.set_xlabel("gradient-descent update k")
     ax_loss.set_ylabel(r"loss $L = (h_T - \mathrm{target})^2$ (log scale)")
-    ax_loss.set_title("Loss along each path", fontsize=11)
-    ax_loss.legend(fontsize=8)
+    ax_loss.set_title("Loss along each path", fontsize=12)
     fig.tight_layout()
+    legend_off_the_curves(ax_loss)
     return fig
 
 
@@ -108,8 +110,8 @@ def plot_training_losses(histories, *, title="Training with and without gradient
     ax.set_xlabel("update (one per epoch)")
     ax.set_ylabel("loss summed over steps (nats, log)")
     ax.set_title(title)
-    ax.legend()
     fig.tight_layout()
+    legend_off_the_curves(ax)
     return fig
 
 
@@ -130,6 +132,6 @@ def plot_norm_history(norms, thresholds, *, title="Gradient norms of a healthy r
     ax.set_xlabel("update (one per epoch)")
     ax.set_ylabel(r"global gradient norm $\|g\|$ (log scale)")
     ax.set_title(title)
-    ax.legend(fontsize=8)
     fig.tight_layout()
+    legend_off_the_curves(ax)
     return fig

@@ -1,12 +1,13 @@
 """Figures for lesson 04: gradient norms through time, activation slopes, decay of powers.
 
 Each `draw_*` function draws into a given Axes; each `*_figure` function makes a pyplot
-figure for a notebook (end the cell with `plt.show()`); `grad_norms_png` renders one frame
-of the gradient explorer to PNG bytes without touching pyplot, so a widget callback never
-leaves a figure behind for the notebook to display.
+figure for a notebook (end the cell with `plt.show()`); `grad_norms_frame` renders one
+frame of the gradient explorer to PNG bytes without touching pyplot, so a widget callback
+never leaves a figure behind for the notebook to display.
 """
 import io
 
+import matplotlib as mpl
 import numpy as np
 from matplotlib import ticker
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -14,6 +15,8 @@ from matplotlib.figure import Figure
 
 from ..activations import d_sigmoid, d_tanh, sigmoid
 from . import COURSE_STYLE
+from .display import smallest_text_px
+from .legends import legend_off_the_curves
 
 X_LABEL = "time step t"
 Y_LABEL = "||dL/dh_t|| (log scale)"
@@ -33,12 +36,27 @@ def _decade_label(value, _pos):
     return f"{value:.0e}"
 
 
+def measured_factor(norms):
+    """The measured per-step factor: the geometric mean of the T - 1 step-to-step ratios.
+
+    (||dL/dh_1|| / ||dL/dh_T||)^(1 / (T - 1)); nan when it is undefined (T = 1, inf, nan).
+    """
+    norms = np.asarray(norms, dtype=np.float64)
+    if norms.size < 2 or not np.all(np.isfinite(norms[[0, -1]])) or norms[-1] <= 0:
+        return float("nan")
+    with np.errstate(divide="ignore", over="ignore", under="ignore"):
+        return float((norms[0] / norms[-1]) ** (1.0 / (norms.size - 1)))
+
+
 def draw_grad_norms(ax, norms, *, bound_factor=None, title=None):
     """Plot ||dL/dh_t|| against t = 1..T on a log axis.
 
     norms: (T,) array from `rnn_edu.hidden_grad_norms` (only L_T scored).
-    bound_factor: gamma * sigma_max(W_R); if given, also draws the upper bound
-        ||dL/dh_t|| <= (gamma sigma_max)^(T - t) ||dL/dh_T||  as a dashed line.
+    bound_factor: gamma * sigma_max(W_R).  When it is below 1 the upper bound
+        ||dL/dh_t|| <= (gamma sigma_max)^(T - t) ||dL/dh_T||  is drawn dashed: it lies above the
+        curve and shows the guaranteed decay.  From 1 up the bound grows backwards, off the plot
+        within a few steps, and says nothing about what happens: it is not drawn.
+    A dotted line shows the measured average factor per step (see `measured_factor`).
     Zeros (a path cut by inactive ReLUs) cannot be shown on a log axis and are left out.
     """
     norms = np.asarray(norms, dtype=np.float64)
@@ -47,19 +65,23 @@ def draw_grad_norms(ax, norms, *, bound_factor=None, title=None):
     low, high = _positive_limits(norms)
     shown = np.where(norms > 0, norms, np.nan)
     ax.plot(t, shown, marker="o", markersize=3, lw=1.5, label="||dL/dh_t|| (loss at t = T)")
-    if bound_factor is not None and np.isfinite(norms[-1]) and norms[-1] > 0:
-        with np.errstate(over="ignore", under="ignore"):
+    g = measured_factor(norms)
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        if np.isfinite(g) and g > 0:
+            ax.plot(t, norms[-1] * g ** (T - t).astype(np.float64), ls=":", color="#d62728", lw=1.5,
+                    label=f"measured average: × {g:.2f} per step")
+        if bound_factor is not None and bound_factor < 1 and np.isfinite(norms[-1]) and norms[-1] > 0:
             bound = norms[-1] * np.power(float(bound_factor), (T - t).astype(np.float64))
-        ax.plot(t, np.clip(bound, low / 1e3, high * 1e3), ls="--", color="0.4", lw=1,
-                label="bound (γ σ_max)^(T-t) ||dL/dh_T||")
+            ax.plot(t, np.clip(bound, low, None), ls="--", color="0.35", lw=1.2,
+                    label=f"upper bound: × {bound_factor:.2f} (γ σ_max) per step")
     ax.set_yscale("log")
     ax.yaxis.set_major_formatter(ticker.FuncFormatter(_decade_label))   # plain text: fast
-    ax.yaxis.set_minor_formatter(ticker.NullFormatter())
+    ax.yaxis.set_minor_locator(ticker.NullLocator())                     # no minor ticks: fast
     ax.set_ylim(low, high)
     ax.set_xlim(0.5, T + 0.5)
     ax.set_xlabel(X_LABEL)
     ax.set_ylabel(Y_LABEL)
-    ax.set_title(title or "How far back the gradient of L_T reaches")
+    ax.set_title(title or "How far back the gradient of L_T reaches", y=1.01)   # fixed y: no layout pass
     ax.legend(loc="best")
     return ax
 
@@ -78,34 +100,40 @@ def grad_norms_figure(curves, *, title=None):
     ax.set_xlabel(X_LABEL)
     ax.set_ylabel(Y_LABEL)
     ax.set_title(title or "Gradient norm of the last loss term, going back in time")
-    ax.legend(loc="best")
     fig.tight_layout()
+    legend_off_the_curves(ax)
     return fig
 
 
 SHARPNESS = 2        # the PNG holds twice the pixels it is shown with, so it stays crisp
 
 
-def grad_norms_png(norms, *, bound_factor=None, title=None):
-    """One explorer frame: `draw_grad_norms` rendered with Agg into PNG bytes (no pyplot).
+def grad_norms_frame(norms, *, bound_factor=None, title=None):
+    """One explorer frame: (PNG bytes, size of its smallest text in PNG pixels).
 
-    The image is SHARPNESS times the course figure size in pixels; show it at
-    `frame_width_px()` so it is not blown up by the browser.
+    `draw_grad_norms` in the course style, rendered with Agg (no pyplot), SHARPNESS times
+    the course figure size in pixels; show it `frame_width_px()` wide.
     """
-    fig = Figure(figsize=COURSE_STYLE["figure.figsize"], dpi=COURSE_STYLE["figure.dpi"])
-    FigureCanvasAgg(fig)
-    ax = fig.add_subplot()
-    ax.grid(True, alpha=COURSE_STYLE["grid.alpha"])
-    draw_grad_norms(ax, norms, bound_factor=bound_factor, title=title)
-    fig.subplots_adjust(left=0.14, right=0.97, bottom=0.14, top=0.91)   # tight_layout is slow
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=SHARPNESS * COURSE_STYLE["figure.dpi"])
-    return buffer.getvalue()
+    with mpl.rc_context(COURSE_STYLE):
+        fig = Figure(figsize=COURSE_STYLE["figure.figsize"], dpi=COURSE_STYLE["figure.dpi"])
+        FigureCanvasAgg(fig)
+        ax = fig.add_subplot()
+        draw_grad_norms(ax, norms, bound_factor=bound_factor, title=title)
+        fig.subplots_adjust(left=0.15, right=0.97, bottom=0.15, top=0.91)   # tight_layout is slow
+        dpi = SHARPNESS * COURSE_STYLE["figure.dpi"]
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=dpi, pil_kwargs={"compress_level": 1})   # fast to encode
+        return buffer.getvalue(), smallest_text_px(fig, dpi)
+
+
+def grad_norms_png(norms, *, bound_factor=None, title=None):
+    """One explorer frame as PNG bytes (see `grad_norms_frame`)."""
+    return grad_norms_frame(norms, bound_factor=bound_factor, title=title)[0]
 
 
 def frame_width_px():
     """The width at which an explorer frame is shown: the course figure width in CSS pixels."""
-    return int(COURSE_STYLE["figure.figsize"][0] * COURSE_STYLE["figure.dpi"] * 1.25)
+    return int(COURSE_STYLE["figure.figsize"][0] * COURSE_STYLE["figure.dpi"])
 
 
 def activation_slopes_figure(a_max=6.0):
@@ -125,8 +153,8 @@ def activation_slopes_figure(a_max=6.0):
     ax.set_xlabel("pre-activation a (dimensionless)")
     ax.set_ylabel("slope f'(a)")
     ax.set_title("The slopes that multiply the gradient at every step")
-    ax.legend(loc="upper left")
     fig.tight_layout()
+    legend_off_the_curves(ax)
     return fig
 
 
@@ -146,8 +174,8 @@ def power_decay_figure(factors, steps=100, threshold=1e-3, ylim=(1e-12, 2.0)):
     ax.set_xlabel("number of backward steps k")
     ax.set_ylabel("size after k steps, factor^k (log scale)")
     ax.set_title("Repeated multiplication by a constant factor")
-    ax.legend(loc="lower left")
     fig.tight_layout()
+    legend_off_the_curves(ax)
     return fig
 
 
@@ -169,6 +197,6 @@ def jacobian_norms_figure(curves, bounds=None):
     ax.set_xlabel("steps back k")
     ax.set_ylabel("||dh_T/dh_{T-k}||_2 (log scale)")
     ax.set_title("Norm of the product of k step Jacobians")
-    ax.legend(loc="best")
     fig.tight_layout()
+    legend_off_the_curves(ax)
     return fig

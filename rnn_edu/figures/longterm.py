@@ -2,6 +2,8 @@
 import matplotlib.pyplot as plt
 import numpy as np
 
+from .legends import legend_off_the_curves
+
 
 def plot_accuracy_vs_gap(gaps, accuracies, *, chance=0.5,
                          title="Plain RNN on the cue task: held-out accuracy vs gap"):
@@ -20,8 +22,8 @@ def plot_accuracy_vs_gap(gaps, accuracies, *, chance=0.5,
     ax.set_xlabel("gap between cue and question (time steps)")
     ax.set_ylabel("held-out accuracy (fraction correct)")
     ax.set_title(title)
-    ax.legend(fontsize=8, loc="lower left")
     fig.tight_layout()
+    legend_off_the_curves(ax)
     return fig
 
 
@@ -40,8 +42,8 @@ def plot_signal_to_cue(curves, *, title=r"How much loss signal reaches each step
     ax.set_xlabel("time step t (the question is the last step)")
     ax.set_ylabel(r"$\|\partial L / \partial h_t\|$ (log scale)")
     ax.set_title(title, fontsize=11)
-    ax.legend(fontsize=8)
     fig.tight_layout()
+    legend_off_the_curves(ax)
     return fig
 
 
@@ -58,6 +60,6 @@ def plot_path_factors(factors, steps, *, floor=1e-3,
     ax.set_xlabel("steps back from the loss, k")
     ax.set_ylabel("factor on the gradient (log scale)")
     ax.set_title(title, fontsize=11)
-    ax.legend(fontsize=8)
     fig.tight_layout()
+    legend_off_the_curves(ax)
     return fig

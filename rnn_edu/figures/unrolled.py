@@ -35,7 +35,7 @@ def _arrow(ax, start, end, colour, *, lw=1.4, style="-|>", ls="-", rad=0.0, labe
     ax.add_patch(FancyArrowPatch(start, end, arrowstyle=style, mutation_scale=12, color=colour,
                                  lw=lw, ls=ls, connectionstyle=f"arc3,rad={rad}", zorder=2))
     if label:
-        ax.text(*label_at, label, ha="center", va="center", fontsize=9, color=colour,
+        ax.text(*label_at, label, ha="center", va="center", fontsize=10.5, color=colour,
                 bbox=dict(fc="white", ec="none", pad=0.5), zorder=5)
 
 

@@ -3,9 +3,11 @@
 Each file is a mapping with an optional ``title`` and a ``questions`` list.
 A question has ``id``, ``type`` (single, multiple or numeric), ``prompt``,
 ``explanation`` and ``answer``; choice questions have ``options`` (texts, or
-mappings with ``text`` and ``feedback``); numeric ones need ``tolerance`` and
-may list ``mistakes`` (``value`` + ``feedback``).  Any problem raises a
-:class:`BankError` naming the file, the question id and the problem.
+mappings with ``text`` and ``feedback``); numeric ones need ``tolerance`` (an
+absolute difference) or ``relative_tolerance`` (0.01 accepts answers within
+1 % of the key), or both, and may list ``mistakes`` (``value`` + ``feedback``).
+Any problem raises a :class:`BankError` naming the file, the question id and
+the problem.
 """
 import math
 import os
@@ -24,8 +26,9 @@ FILE_PATTERN = re.compile(r"^lesson(\d\d)\.yaml$")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 TYPES = {"single": SingleChoice, "multiple": MultipleSelect, "numeric": NumericQuestion}
 COMMON = {"id", "type", "prompt", "explanation", "answer"}
+OPTIONAL = {"mistakes", "tolerance", "relative_tolerance"}
 FIELDS = {"single": COMMON | {"options"}, "multiple": COMMON | {"options"},
-          "numeric": COMMON | {"tolerance", "mistakes"}}
+          "numeric": COMMON | OPTIONAL}
 _cache = {}
 
 
@@ -144,9 +147,12 @@ def _build(path, lesson, index, raw):
     qtype = raw.get("type")
     if qtype not in TYPES:
         raise fail(f"unknown type {qtype!r}; expected one of {', '.join(TYPES)}")
-    for name in sorted(FIELDS[qtype] - {"mistakes"}):
+    for name in sorted(FIELDS[qtype] - OPTIONAL):
         if name not in raw:
-            raise fail(f"missing field '{name}'" + (" (numeric questions need one)" if name == "tolerance" else ""))
+            raise fail(f"missing field '{name}'")
+    if qtype == "numeric" and not {"tolerance", "relative_tolerance"} & set(raw):
+        raise fail("missing field 'tolerance' (numeric questions need 'tolerance', an absolute "
+                   "difference, or 'relative_tolerance', e.g. 0.01 for 1 %)")
     extra = set(raw) - FIELDS[qtype]
     if extra:
         raise fail(f"unknown field(s) {', '.join(sorted(map(str, extra)))} for type {qtype}")
@@ -204,19 +210,22 @@ def _options(raw, fail):
 
 
 def _numeric(raw, base, fail):
-    """Build a numeric question; answer and tolerance must be finite numbers."""
-    for name in ("answer", "tolerance"):
-        value = raw[name]
+    """Build a numeric question; answer and tolerances must be finite numbers."""
+    for name in ("answer", "tolerance", "relative_tolerance"):
+        value = raw.get(name, 0)
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
             hint = " (YAML reads 1e-3 as text; write 1.0e-3)" if isinstance(value, str) else ""
             raise fail(f"'{name}' must be a finite number, got {value!r}{hint}")
-    if raw["tolerance"] < 0:
-        raise fail("'tolerance' must not be negative")
+        if name != "answer" and value < 0:
+            raise fail(f"'{name}' must not be negative")
+    if raw.get("relative_tolerance", 0) >= 1:
+        raise fail("'relative_tolerance' is a fraction of the key: 0.01 means 1 %")
     mistakes = []
     for m in raw.get("mistakes") or []:
         ok = isinstance(m, dict) and set(m) == {"value", "feedback"} and isinstance(m["feedback"], str)
         if not ok or isinstance(m["value"], bool) or not isinstance(m["value"], (int, float)):
             raise fail(f"each mistake needs a numeric 'value' and a 'feedback' text, got {m!r}")
         mistakes.append((float(m["value"]), m["feedback"].strip()))
-    return NumericQuestion(**base, key=float(raw["answer"]), tolerance=float(raw["tolerance"]),
+    return NumericQuestion(**base, key=float(raw["answer"]), tolerance=float(raw.get("tolerance", 0)),
+                           relative_tolerance=float(raw.get("relative_tolerance", 0)),
                            mistakes=tuple(mistakes))

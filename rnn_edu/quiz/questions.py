@@ -3,8 +3,14 @@
 Three types: single choice, multiple select and numeric entry.  ``check`` is
 pure: whatever it is given (None, bytes, a dict, a 10 MB string, NaN, code
 text ...) it returns a :class:`Feedback` with ``correct=False`` and a helpful
-message, never raises and never executes anything.  ``submit`` checks and
-records the answer in the learner's progress file.
+message, never raises and never executes anything.  An answer that is not an
+answer at all (not a number, not one of the options, nothing chosen) is
+*invalid*: ``Feedback.valid`` is False and it costs no attempt.  ``submit``
+checks and records a valid answer in the learner's progress file.
+
+Messages keep the course's text (Markdown with math) apart from what must be
+shown literally, such as the learner's own text: ``Feedback.message`` is plain
+text, ``Feedback.message_html`` is safe HTML for a widget.
 """
 import math
 import numbers
@@ -12,20 +18,28 @@ import reprlib
 from dataclasses import dataclass, field
 
 from . import progress_store
-from .safe_number import EXPECTED, NumberParseError, parse_number
+from .markup import Message, code, literal, with_math
+from .safe_number import NumberParseError, parse_number
 
 MAX_TEXT = 1000      # longest option answer read, in characters
 MAX_SELECTION = 100  # most items read from a multiple-select answer
+CLOSE = 0.10         # a wrong number within 10 % of the key is "close"
+EXPECTED_NUMBER = Message("a number such as ", code("10"), ", ", code("1e1"), " or ", code("2**32 - 1"))
 
 
 @dataclass(frozen=True, eq=False)
 class Feedback:
-    """The verdict on one answer: `correct`, a `message` and the `explanation`."""
+    """The verdict on one answer: `correct`, a `message` and the `explanation`.
+
+    `valid` is False when the answer was not an answer (not a number, not an
+    option); `message_html` is the message as safe HTML (learner text literal).
+    """
 
     correct: bool
     message: str
     explanation: str = ""
     valid: bool = True
+    message_html: str = ""
 
     def __str__(self):
         return f"{self.message}\n\n{self.explanation}".strip()
@@ -62,17 +76,28 @@ class Question:
         try:
             correct, message, valid = self._judge(answer)
         except Exception as exc:  # noqa: BLE001 - last line of defence
-            correct, message, valid = False, f"This answer could not be read ({type(exc).__name__}).", False
-        return Feedback(bool(correct), message, self.explanation, valid)
+            error = literal(f"({type(exc).__name__})")
+            correct, message, valid = False, Message("This answer could not be read ", error, "."), False
+        if not isinstance(message, Message):
+            message = Message(message)
+        return Feedback(bool(correct) and valid, message.text, self.explanation, valid, message.html)
 
     def submit(self, answer):
-        """Check `answer`, record it in the progress file and return the Feedback."""
+        """Check `answer`; record it in the progress file if it is valid; return the Feedback.
+
+        An invalid answer (not a number, not an option) is not recorded: it is no attempt.
+        """
         feedback = self.check(answer)
-        progress_store.record_answer(self.id, self.lesson, feedback.correct, describe(answer))
+        if feedback.valid:
+            self.record(answer, feedback)
         return feedback
 
+    def record(self, answer, feedback):
+        """Record a checked answer in the progress file; return the question's updated record."""
+        return progress_store.record_answer(self.id, self.lesson, feedback.correct, describe(answer))
+
     def _judge(self, answer):
-        """Return (correct, message, valid); subclasses implement."""
+        """Return (correct, message (str or Message), valid); subclasses implement."""
         raise NotImplementedError
 
     def __repr__(self):
@@ -90,18 +115,21 @@ class ChoiceQuestion(Question):
     def _option(self, item):
         """Map an answer item to an option text, or return an error message."""
         if not isinstance(item, str):
-            return None, f"Expected the text of an option, got {describe(item)}."
+            return None, Message("Expected the text of an option, got ", code(describe(item)), ".")
         if len(item) > MAX_TEXT:
             return None, f"That text is {len(item):,} characters long; no option is."
         wanted = " ".join(item.split())
         for text in self.options:
             if " ".join(text.split()) == wanted:
                 return text, None
-        return None, f"{describe(item)} is not one of the options: {self._listing()}"
+        return None, Message(code(describe(item)), " is not one of the options: ", *self._listing())
 
     def _listing(self):
-        """The options as a short quoted list."""
-        return "; ".join(repr(t if len(t) < 50 else t[:47] + "...") for t in self.options)
+        """The options as a short quoted list of message pieces (their math kept)."""
+        pieces = []
+        for t in self.options:
+            pieces += ["; " if pieces else "", "“", with_math(t if len(t) < 50 else t[:47] + "..."), "”"]
+        return pieces
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -112,7 +140,7 @@ class SingleChoice(ChoiceQuestion):
 
     def _judge(self, answer):
         if answer is None or (isinstance(answer, str) and not answer.strip()):
-            return False, "No option was chosen. Pick one option.", False
+            return False, "No option was chosen. Tick one option.", False
         text, error = self._option(answer)
         if error:
             return False, error, False
@@ -152,47 +180,70 @@ class MultipleSelect(ChoiceQuestion):
             if not answer:
                 return None, "Nothing was selected. Tick every option that applies."
             return list(answer), None
-        return None, f"Expected a list of option texts, got {describe(answer)}."
+        return None, Message("Expected a list of option texts, got ", code(describe(answer)), ".")
 
     def _wrong_message(self, chosen):
         """Say how many picks are wrong and missing, with feedback on wrong picks."""
         wrong = [t for t in self.options if t in chosen and t not in self.key]
         missed = len(set(self.key) - chosen)
-        parts = ["Not correct."]
+        message = Message("Not correct.")
         if wrong:
-            parts.append(f"{len(wrong)} of your picks should not be ticked.")
+            message += f" {len(wrong)} of your picks should not be ticked."
         if missed:
-            parts.append(f"{missed} correct option(s) are missing.")
-        parts += [f"*{t}*: {self.option_feedback[t]}" for t in wrong if t in self.option_feedback]
-        return " ".join(parts)
+            message += f" {missed} correct option(s) are missing."
+        for t in wrong:
+            if t in self.option_feedback:
+                message += Message(" “", with_math(t), "”: ", self.option_feedback[t])
+        return message
 
 
 @dataclass(frozen=True, repr=False, eq=False)
 class NumericQuestion(Question):
-    """A number within `tolerance` of `key`; `mistakes` maps common wrong values to hints."""
+    """A number close to `key`: within `tolerance` + `relative_tolerance` * |key|.
+
+    `mistakes` maps common wrong values to hints.  A key with no relative
+    tolerance that is a whole number is `exact` (a count, a step number).
+    """
 
     key: float = 0.0
     tolerance: float = 0.0
     mistakes: tuple = ()
+    relative_tolerance: float = 0.0
 
     type = "numeric"
+
+    @property
+    def exact(self):
+        """True when the answer is a whole number to be given exactly."""
+        return self.relative_tolerance == 0 and float(self.key).is_integer() and self.tolerance < 0.5
 
     def _judge(self, answer):
         value, error = _as_number(answer)
         if error:
-            return False, f"Expected {EXPECTED}; got {describe(answer)}: {error}.", False
+            return False, Message("Expected ", *EXPECTED_NUMBER.pieces, "; got ", code(describe(answer)),
+                                  ": ", literal(error), "."), False
         if self._close(value, self.key):
-            return True, f"Correct: {_fmt(value)}.", True
+            return True, Message("Correct: ", literal(_fmt(value)), "."), True
         hint = next((text for v, text in self.mistakes if self._near_mistake(value, v)), "")
-        return False, f"Not correct: {_fmt(value)} is not the answer. {hint}".strip(), True
+        if self.key and abs(value - self.key) <= CLOSE * abs(self.key):
+            allowed = "which must be exact" if self.exact else f"not within the {self._allowed()} accepted"
+            return False, Message("Close, but not correct: ", literal(_fmt(value)),
+                                  f" is within {CLOSE:.0%} of the answer, {allowed}. ", hint), True
+        return False, Message("Not correct: ", literal(_fmt(value)), " is not the answer. ", hint), True
+
+    def _allowed(self):
+        """The accepted deviation in words: '1%', or '± 0.001'."""
+        if self.relative_tolerance:
+            return f"{self.relative_tolerance:.0%}"
+        return f"± {self.tolerance:g}"
 
     def _near_mistake(self, value, mistake):
         """True when `value` matches a listed mistake (within tolerance or 0.5%)."""
         return self._close(value, mistake) or abs(value - mistake) <= 0.005 * abs(mistake)
 
     def _close(self, value, target):
-        """True when |value - target| is within tolerance (plus float rounding)."""
-        return abs(value - target) <= self.tolerance + 1e-9 * abs(target)
+        """True when |value - target| is within the tolerances (plus float rounding)."""
+        return abs(value - target) <= self.tolerance + (self.relative_tolerance + 1e-9) * abs(target)
 
 
 def _as_number(answer):

@@ -1,7 +1,9 @@
 """A small, safe parser for numeric quiz answers.
 
 Learners may type ``10``, ``10.0``, `` 1e1 ``, ``4,294,967,295`` or simple
-arithmetic such as ``2**32 - 1``.  The text is parsed with
+arithmetic such as ``2**32 - 1``.  A decimal comma (``0,39``) is refused with a
+message saying that the separator is a point; commas are read only as
+thousands separators in groups of three (``4,294,967,295``).  The text is parsed with
 ``ast.parse(mode="eval")`` and the tree is walked by hand: only numbers,
 ``+ - * / **``, unary minus/plus and parentheses are allowed.  Nothing is
 ever passed to ``eval`` or ``exec``.  Length, nesting and the size of every
@@ -16,7 +18,8 @@ MAX_LENGTH = 200          # characters of input text
 MAX_MAGNITUDE_LOG10 = 400  # refuse any intermediate result above ~1e400
 EXPECTED = "a number such as 10, 1e1 or 2**32 - 1"
 
-_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+_THOUSANDS = re.compile(r"^[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d*)?$")
+_DECIMAL_COMMA = re.compile(r"^[+-]?\d*,\d+$")
 
 
 class NumberParseError(ValueError):
@@ -38,6 +41,8 @@ def parse_number(text):
         raise NumberParseError("the answer is empty")
     if _THOUSANDS.match(text):
         text = text.replace(",", "")
+    elif _DECIMAL_COMMA.match(text):
+        raise NumberParseError(f"the decimal separator is a point: write {text.replace(',', '.')}")
     try:
         tree = ast.parse(text, mode="eval")
     except (SyntaxError, ValueError, MemoryError, RecursionError):
@@ -77,6 +82,8 @@ def _constant(value):
     """Accept int and float literals only (not bool, complex or strings)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise NumberParseError(f"{type(value).__name__} literals are not numbers here")
+    if isinstance(value, float) and not math.isfinite(value):   # 1e999 reads as inf
+        raise NumberParseError("the number is too large to be a finite number")
     return _check_size(value)
 
 

@@ -4,6 +4,7 @@ import html
 import ipywidgets as w
 
 from .progress_store import load_progress
+from .style import fallback_text
 
 
 def summarize(bank, records):
@@ -50,7 +51,7 @@ def _row(label, s, bold=False):
 
 
 class ProgressView:
-    """Displays the progress table; text repr is stable (it never shows the numbers)."""
+    """Displays the progress table; its text/plain (shown until the cell has run) says to run the cell."""
 
     def __init__(self, bank):
         self.bank = bank
@@ -67,7 +68,7 @@ class ProgressView:
         return "<Quiz progress>"
 
     def _repr_mimebundle_(self, **kwargs):
-        """Display as the HTML widget with a stable text/plain."""
+        """Display as the HTML widget; the text/plain tells the learner to run the cell."""
         data = dict(self.container._repr_mimebundle_(**kwargs) or {})
-        data["text/plain"] = repr(self)
+        data["text/plain"] = fallback_text("Your quiz progress table")
         return data

@@ -1,23 +1,34 @@
-"""The gradient explorer: move W_R's scale, the activation and the length T, and watch
+"""The gradient explorer: set W_R's scale, the activation and the length T, and watch
 how ||dL/dh_t|| decays or grows on the way back from the last step.
 
     explorer = gradient_explorer(seed=0)
-    explorer                     # displays the sliders, the plot and a readout
+    explorer                     # displays the controls, the plot and a readout
 
-The slider sets the *spectral radius* rho(W_R) = max|eig(W_R)| of a fixed random matrix
-(only its scale changes). The readout also reports the largest singular value sigma_max,
-because the guarantee ||dh_T/dh_{T-k}|| <= (gamma sigma_max)^k is stated with it.
+The box rho(W_R) sets the *spectral radius* max|eig(W_R)| of a fixed random matrix (only
+its scale changes).  The readout first says what was measured: the ratio
+||dL/dh_1|| / ||dL/dh_T|| and its average factor per step.  Then it states the upper
+bound ||dh_T/dh_{T-k}|| <= (gamma sigma_max)^k as a bound: below 1 it guarantees
+vanishing; from 1 up it allows growth but does not make it happen.
 The data (inputs, targets, weights) are fixed by `seed`, so every frame is reproducible.
+
+The controls are number boxes (the arrow keys step the value; a typed value applies
+on Enter or when focus leaves the box) and buttons: both work with the keyboard inside
+JupyterLab and have accessible names, which ipywidgets' sliders do not (axe-core:
+"aria-input-field-name", serious).  The plot is an <img> with a text alternative.
 """
 import ipywidgets as widgets
 import numpy as np
 
 import rnn_edu
-from rnn_edu.figures.gradients import frame_width_px, grad_norms_png
+from rnn_edu.figures.display import img_html
+from rnn_edu.figures.gradients import frame_width_px, grad_norms_frame, measured_factor
+from rnn_edu.quiz.style import fallback_text, style_widget
 
 CSS_EXPLORER, CSS_PLOT, CSS_READOUT = "rnn-edu-explorer", "rnn-edu-explorer-plot", "rnn-edu-explorer-readout"
 ACTIVATIONS = ("tanh", "sigmoid", "relu")
 T_MAX, BATCH, N_IN, N_HIDDEN, N_OUT = 100, 8, 4, 16, 4
+FALLBACK = fallback_text("Gradient explorer")
+NORM_RATIO = "‖∂L/∂h<sub>1</sub>‖ / ‖∂L/∂h<sub>T</sub>‖"
 
 
 def explorer_problem(seed=0):
@@ -44,36 +55,57 @@ def classify(ratio):
     return "exploding"
 
 
-class GradientExplorer:
-    """Sliders for rho(W_R), the activation f and T; a log plot of ||dL/dh_t||; a readout.
+def _number_box(kind, value, low, high, step, description, tooltip):
+    """A labelled number box that applies its value on Enter or when focus leaves it."""
+    return kind(value=value, min=low, max=high, step=step, description=description, tooltip=tooltip,
+                continuous_update=False, style={"description_width": "initial"},
+                layout=widgets.Layout(width="13em"))
 
-    Attributes: .radius (FloatSlider, spectral radius of W_R), .activation (ToggleButtons),
-    .length (IntSlider, T), .image (Image, PNG), .readout (HTML), .container (VBox),
-    .norms (the (T,) array currently shown).
+
+class GradientExplorer:
+    """Boxes for rho(W_R) and T, buttons for f; a log plot of ||dL/dh_t||; a readout.
+
+    Attributes: .radius (BoundedFloatText, spectral radius of W_R), .activation
+    (ToggleButtons), .length (BoundedIntText, T), .image (HTML holding the plot's <img>),
+    .png (the plot's PNG bytes), .readout (HTML), .container (VBox), .norms (the (T,)
+    array currently shown).
     """
 
     def __init__(self, seed=0, radius=1.0, activation="tanh", length=50):
         self.params, self.xs, self.targets = explorer_problem(seed)
-        self.radius = widgets.FloatSlider(value=radius, min=0.1, max=5.0, step=0.05,
-                                          description="rho(W_R)", continuous_update=False,
-                                          readout_format=".2f")
+        self.radius = _number_box(widgets.BoundedFloatText, radius, 0.1, 5.0, 0.05, "ρ(W_R)",
+                                  "Spectral radius of W_R, 0.1 to 5 (arrow keys step by 0.05)")
+        self.length = _number_box(widgets.BoundedIntText, length, 5, T_MAX, 1, "T (steps)",
+                                  f"Sequence length, 5 to {T_MAX}")
         self.activation = widgets.ToggleButtons(options=ACTIVATIONS, value=activation,
-                                                description="f")
-        self.length = widgets.IntSlider(value=length, min=5, max=T_MAX, step=1,
-                                        description="T", continuous_update=False)
-        self.image = widgets.Image(format="png", layout=widgets.Layout(width=f"{frame_width_px()}px"))
+                                                description="activation f",
+                                                tooltips=[f"f = {a}" for a in ACTIVATIONS],
+                                                style={"description_width": "initial", "button_width": "6em"})
+        self.image = widgets.HTML(layout=widgets.Layout(width=f"{frame_width_px()}px", max_width="100%"))
         self.readout = widgets.HTML()
         self.image.add_class(CSS_PLOT)
         self.readout.add_class(CSS_READOUT)
-        self.container = widgets.VBox([self.radius, self.activation, self.length,
-                                       self.image, self.readout])
+        controls = widgets.HBox([self.radius, self.length], layout=widgets.Layout(flex_flow="row wrap"))
+        self.container = widgets.VBox([style_widget(), controls, self.activation, self.image, self.readout])
         self.container.add_class(CSS_EXPLORER)
+        self._holding = False
         for control in (self.radius, self.activation, self.length):
             control.observe(self.redraw, names="value")
         self.redraw()
 
+    def set(self, radius=None, activation=None, length=None):
+        """Change several controls at once, with a single redraw."""
+        self._holding = True
+        try:
+            for control, value in ((self.radius, radius), (self.activation, activation), (self.length, length)):
+                if value is not None:
+                    control.value = value
+        finally:
+            self._holding = False
+        self.redraw()
+
     def current_params(self):
-        """The problem's weights with W_R scaled to the slider's spectral radius."""
+        """The problem's weights with W_R scaled to the chosen spectral radius."""
         p = self.params.copy()
         p.W_R[...] = rnn_edu.scale_to_spectral_radius(self.params.W_R, self.radius.value)
         return p
@@ -85,35 +117,54 @@ class GradientExplorer:
         return norms, rnn_edu.GAMMA[f] * rnn_edu.largest_singular_value(p.W_R)
 
     def redraw(self, change=None):
-        """Recompute the norms, re-render the PNG and rewrite the readout."""
+        """Recompute the norms, re-render the plot and rewrite the readout."""
+        if self._holding:
+            return
         self.norms, factor = self.compute()
         f, T = self.activation.value, self.length.value
-        title = f"{f}, rho(W_R) = {self.radius.value:.2f}, T = {T}"
-        self.image.value = grad_norms_png(self.norms, bound_factor=factor, title=title)
+        title = f"{f}, ρ(W_R) = {self.radius.value:.2f}, T = {T}"
+        self.png, text_px = grad_norms_frame(self.norms, bound_factor=factor, title=title)
+        self.image.value = img_html(self.png, self.alt_text(title), text_px,
+                                    width_css=f"{frame_width_px()}px", css=f"{CSS_PLOT}-img")
         self.readout.value = self.readout_html(self.norms, factor)
 
-    def readout_html(self, norms, factor):
-        """The ratio ||dL/dh_1|| / ||dL/dh_T||, its verdict, and the bound's verdict."""
+    def alt_text(self, title):
+        """What the plot shows, in words."""
         with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = self.norms[0] / self.norms[-1]
+        return (f"Plot of ||dL/dh_t|| against t = 1 to {self.norms.size} on a log scale ({title}): "
+                f"{self.norms[-1]:.1e} at t = T and {self.norms[0]:.1e} at t = 1, ratio {ratio:.1e}, "
+                f"{classify(ratio)}.")
+
+    def readout_html(self, norms, factor):
+        """What was measured (the ratio, its per-step average), then the bound, stated as a bound."""
+        T = norms.size
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             ratio = norms[0] / norms[-1]
+            bound = factor ** (T - 1)
+        g = measured_factor(norms)
+        per_step = f"; on average × {g:.2f} per step over the {T - 1} steps" if np.isfinite(g) else ""
         sigma = rnn_edu.largest_singular_value(self.current_params().W_R)
         gamma = rnn_edu.GAMMA[self.activation.value]
         if factor < 1:
-            bound = f"&lt; 1: vanishing is certain, at least as fast as {factor:.2f}<sup>k</sup>"
+            verdict = ("γ·σ<sub>max</sub> &lt; 1, so this bound alone guarantees vanishing, "
+                       "whatever the inputs.")
         else:
-            bound = "&ge; 1: exploding is possible, not certain"
-        return (f"<b>||dL/dh_1|| / ||dL/dh_T|| = {ratio:.2e}</b>: {classify(ratio)}<br>"
-                f"sigma_max(W_R) = {sigma:.2f}, gamma = {gamma:g}, "
-                f"gamma &middot; sigma_max = {factor:.2f} {bound}")
+            verdict = ("γ·σ<sub>max</sub> &ge; 1, so the bound decides nothing: it allows growth "
+                       "but does not cause it. What happens is what was measured above.")
+        return (f"<div role='status'><b>Measured: {NORM_RATIO} = {ratio:.2e}: {classify(ratio)}</b>{per_step}.<br>"
+                f"Upper bound: each step multiplies the gradient's norm by at most "
+                f"γ·σ<sub>max</sub>(W<sub>R</sub>) = {gamma:g} × {sigma:.2f} = {factor:.2f}, so "
+                f"{NORM_RATIO} &le; {factor:.2f}<sup>{T - 1}</sup> = {bound:.1e}. {verdict}</div>")
 
     def __repr__(self):
         return "<GradientExplorer>"
 
     def _repr_mimebundle_(self, **kwargs):
-        """Display as the VBox, with a stable text/plain."""
+        """Display as the VBox; the text/plain tells the learner to run the cell."""
         bundle = self.container._repr_mimebundle_(**kwargs)
         data = dict((bundle[0] if isinstance(bundle, tuple) else bundle) or {})
-        data["text/plain"] = repr(self)
+        data["text/plain"] = FALLBACK
         return data
 
 

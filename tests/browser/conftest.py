@@ -267,3 +267,14 @@ def pytest_runtest_makereport(item, call):
             path = course_obj.failure_screenshot(item.name)
             if path:
                 report.sections.append(("browser", f"screenshot of the failure: {path}"))
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print the axe-core results: the course's content (must be clean) and JupyterLab's interface."""
+    from a11y import REPORTS, summary_lines
+    lines = summary_lines()
+    if lines:
+        terminalreporter.section("axe-core accessibility (JupyterLab's interface is reported, not failed)")
+        for line in lines:
+            terminalreporter.write_line(line)
+        terminalreporter.write_line(f"full reports: {REPORTS}/axe-*.json")

@@ -14,9 +14,9 @@ KERNEL_TIMEOUT = 60_000  # ms for a kernel to start
 NOTEBOOK = ".jp-Notebook:visible"  # a restored workspace can leave hidden duplicates
 STDERR, ERROR = "application/vnd.jupyter.stderr", "application/vnd.jupyter.error"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
-# A widget that fails to render shows its text/plain fallback, such as
-# "<Quiz exploding-4-byte-overflow>" or "<GradientExplorer>": a lone <...>.
-FALLBACK = re.compile(r"^\s*<[^<>\n]{1,200}>\s*$")
+# A widget that fails to render shows its text/plain fallback: the course's say
+# "[Quiz exploding-4-byte-overflow: run this cell ...]", others a lone "<...>".
+FALLBACK = re.compile(r"^\s*(<[^<>\n]{1,200}>|\[[^\]\n]{1,200}: run this cell[^\]\n]*\])\s*$")
 WIDGET_FAILURE = re.compile(r"Error displaying widget|model not found|Failed to load model"
                             r"|Loading widget\.\.\.", re.I)
 SCROLL_TOP_JS = """() => [...document.querySelectorAll('.jp-WindowedPanel-outer')]

@@ -2,28 +2,41 @@
 
 Every lesson notebook is opened in a clean workspace, its outputs cleared, Run
 All clicked in the Run menu; then no cell may have raised or written to stderr,
-and every quiz, explorer and progress view must be a live widget (not its text
-fallback).  Lesson 04's overflow quiz is answered wrong then right (the right
-answer with the keyboard alone) and the gradient explorer's slider is moved;
-lesson 00's progress view must then show those attempts.
+every quiz, explorer and progress view must be a live widget (not its text
+fallback), every figure's text must be at least as large as the body text, and
+axe-core must find no serious or critical violation in the course's own
+content (JupyterLab's interface is reported, not failed).
+
+Lesson 04 is then used as a learner would: the uint32 quiz is answered four
+times by clicking Check (plus three answers that are not numbers and do not
+count), choice quizzes are answered with the keyboard alone, the explorer is
+driven by keyboard, and everything is looked at in an 820 px window.  After a
+kernel restart the quiz shows its saved attempts; lesson 00's progress view
+must show them too.
 
 Order: the lessons run in order except 04, which runs last so the interactive
 tests reuse its live kernel; 00 runs at the very end, after the answers.
 """
+import json
 import re
 from pathlib import Path
 
 import pytest
 
+import a11y
+import quizdriver as qd
+from conftest import unavailable
+
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted(p.name for p in (REPO / "notebooks").glob("[0-9]*.ipynb"))
 INTERACTIVE, START = "04", "00"
-OVERFLOW_QID = "exploding-4-byte-overflow"
+OVERFLOW_QID, SINGLE_QID, MULTIPLE_QID = "exploding-4-byte-overflow", "vanishing-not-true", "overflow-behaviour"
 EXPLORER_CALLS = ("gradient_explorer(", "GradientExplorer(")
 SHOW = re.compile(r"\bshow\(\s*[\"']([a-z0-9][a-z0-9-]*)[\"']")
 SHOW_LESSON = re.compile(r"\bshow_lesson\(\s*[\"']?(\d+)")
 PROGRESS_CALL = re.compile(r"\bprogress\(\s*\)")
-ANSWERED = {}  # what the interactive tests did: {"overflow": True}
+ANSWERED = {}  # what the interactive tests did: {"overflow": number of attempts}
+NARROW = {"width": 820, "height": 900}
 # Cells also saved on their own (candidates for docs/): lesson -> [(code it contains, file)]
 CELL_SHOTS = {"05": [("plot_cliff(", "05_cliff_figure.png")]}
 
@@ -79,6 +92,28 @@ def check_live_widgets(nb):
                             f"the browser shows {live} live widget views")
 
 
+def check_figure_text(nb):
+    """Every figure is an image with alt text, its smallest text as shown >= the body text."""
+    body = qd.body_text_px(nb.page)
+    bare = nb.count(".jp-OutputArea-output .jp-RenderedImage img")
+    assert bare == 0, f"{nb.name}: {bare} figure(s) shown as a bare PNG, without alt text"
+    small = [f for f in qd.figure_text_sizes(nb) if not f["shownPx"] >= body]
+    assert not small, (f"{nb.name}: figure text smaller than the body text ({body} px): "
+                       + "; ".join(f"{f['shownPx']:.1f} px in {f['alt']!r}" for f in small))
+
+
+def check_accessibility(nb):
+    """axe-core: no serious or critical violation in the course's content; the interface reported."""
+    if not a11y.AXE_JS.exists():
+        unavailable(a11y.NO_AXE)
+    result = a11y.audit(nb.page)
+    stem = Path(nb.name).stem
+    report = a11y.write_report(a11y.REPORTS / f"axe-{stem}.json", stem, result)
+    bad = a11y.blocking(result["course"])
+    assert not bad, (f"{nb.name}: axe-core finds {len(bad)} serious or critical violation(s) in the "
+                     f"course's content (full report: {report}):\n{a11y.describe(bad)}")
+
+
 def cell_screenshot(nb, index, path):
     """Save one cell (input and outputs) as a PNG."""
     with nb.tall_viewport():  # a cell taller than the window is not cut off
@@ -86,7 +121,7 @@ def cell_screenshot(nb, index, path):
 
 
 def run_and_check(course, name):
-    """Run All, save a screenshot, and assert: no error, no stderr, all widgets live."""
+    """Run All, save a screenshot, and assert: no error, all widgets live, figures readable, axe clean."""
     nb = course.run(name)
     course.screenshot(f"{Path(name).stem}.png")
     for needle, filename in CELL_SHOTS.get(name[:2], []):
@@ -96,124 +131,252 @@ def run_and_check(course, name):
     problems = nb.problems()
     assert not problems, "\n\n".join(problems)
     check_live_widgets(nb)
+    check_figure_text(nb)
+    check_accessibility(nb)
     return nb
 
 
 # ------------------------------------------------------------------ every lesson
 
 @pytest.mark.parametrize("name", run_order())
-def test_notebook_runs_clean(course, name):
+def test_notebook_runs_clean_readable_and_accessible(course, name):
     run_and_check(course, name)
 
 
-# ------------------------------------------------------------------ lesson 04
+# ------------------------------------------------------------------ lesson 04: the uint32 quiz
 
-def quiz_in_cell(nb, qid):
-    """The quiz widget shown by `quiz.show("<qid>")`."""
-    index = nb.source.find_cell(f'show("{qid}")')
-    if index is None:
-        index = nb.source.find_cell(f"show('{qid}')")
-    assert index is not None, f"{nb.name}: no cell shows quiz {qid!r}"
-    widget = nb.cell(index).locator(".rnn-edu-quiz")
-    widget.wait_for(state="visible")
-    return widget
+def progress_record(lab_server, qid):
+    """The question's record in the served course's progress file ({} if none)."""
+    path = Path(lab_server.progress)
+    return json.loads(path.read_text())["questions"].get(qid, {}) if path.exists() else {}
 
 
-def feedback_state(quiz_widget):
-    """(css classes, text) of the quiz's feedback area."""
-    fb = quiz_widget.locator(".rnn-edu-feedback")
-    return fb.get_attribute("class") or "", fb.inner_text()
-
-
-def wait_feedback(page, quiz_widget, verdict):
-    """Wait until the feedback carries rnn-edu-<verdict>; return its text."""
-    fb = quiz_widget.locator(f".rnn-edu-feedback.rnn-edu-{verdict}")
-    try:
-        fb.wait_for(state="visible", timeout=15_000)
-    except Exception as exc:  # noqa: BLE001 - say what the page shows instead
-        classes, text = feedback_state(quiz_widget)
-        raise AssertionError(f"expected {verdict} feedback; feedback has class {classes!r} "
-                             f"and text {text[:300]!r}") from exc
-    return fb.inner_text()
-
-
-def answer_overflow_quiz(course):
-    """Answer the 4-byte overflow quiz 9 (mouse), then 10 (keyboard alone); check feedback."""
+def answer_overflow_quiz(course, lab_server):
+    """Four valid answers by clicking Check (9, 11, 32, 10), with three non-numbers in between."""
     nb = course.run(need(INTERACTIVE))
-    page, quiz = nb.page, quiz_in_cell(nb, OVERFLOW_QID)
-    box = quiz.locator("input[type='text']")
+    page, quiz = nb.page, qd.quiz_in_cell(nb, OVERFLOW_QID)
+    cell = nb.source.find_cell(OVERFLOW_QID)
+
+    qd.type_and_click(quiz, "9")
+    text = qd.wait_feedback(quiz, "incorrect", "still fits")
+    assert text.startswith("✘ Close, but not correct: 9"), text
+    qd.wait_attempts(page, quiz, 1)
+    assert quiz.locator(".rnn-edu-verdict mjx-container").count() >= 1, "the course's math is typeset"
+    cell_screenshot(nb, cell, course.shots_dir / "04_quiz_wrong_answer.png")
+
+    for typed, says in [("abc", "names such as 'abc' are not allowed"),
+                        ("0,39", "the decimal separator is a point: write 0.39"),
+                        ("1e999999", "too large to be a finite number"),
+                        ("2**x", "names such as 'x' are not allowed")]:
+        qd.type_and_click(quiz, typed)
+        text = qd.wait_feedback(quiz, "invalid", says)
+        assert "Not counted as an attempt" in text, text
+        qd.wait_attempts(page, quiz, 1)
+    shown_code = quiz.locator(".rnn-edu-verdict code").all_inner_texts()
+    assert "'2**x'" in shown_code and "2**32 - 1" in shown_code, f"typed text shown literally: {shown_code}"
+    assert quiz.locator(".rnn-edu-verdict code mjx-container, .rnn-edu-verdict strong").count() == 0
+    cell_screenshot(nb, cell, course.shots_dir / "04_quiz_not_a_number.png")
+
+    for n, typed in enumerate(["11", "32"], start=2):
+        qd.type_and_click(quiz, typed)
+        qd.wait_feedback(quiz, "incorrect", f"{typed} is")
+        qd.wait_attempts(page, quiz, n)
+    qd.type_and_click(quiz, "10")
+    text = qd.wait_feedback(quiz, "correct", "Correct: 10")
+    assert "4,294,967,295" in text, "after a right answer the full explanation is shown"
+    qd.wait_attempts(page, quiz, 4)
+    assert "Attempts: 4 · answered right" in qd.attempts_text(quiz)
+    record = progress_record(lab_server, OVERFLOW_QID)
+    assert record.get("attempts") == 4, f"the progress file records {record.get('attempts')} attempts, not 4"
+    assert [h["answer"] for h in record["history"]] == ["'9'", "'11'", "'32'", "'10'"]
+
+    # the keyboard: Tab from the box to Check, Space: the same answer again, not counted again
+    quiz.locator("input[type='text']").focus()
     check = quiz.locator("button.rnn-edu-check")
-    attempts = quiz.locator(".rnn-edu-attempts")
-
-    # 1. mouse: type 9, click Check -> incorrect, with the explanation of that mistake
-    box.click()
-    box.fill("9")
-    check.click()
-    text = wait_feedback(page, quiz, "incorrect")
-    assert "✘" in text and "still fits" in text, f"{nb.name}: feedback for 9 was {text[:300]!r}"
-    assert "Attempts: 1" in attempts.inner_text()
-    cell_screenshot(nb, nb.source.find_cell(OVERFLOW_QID), course.shots_dir / "04_quiz_wrong_answer.png")
-
-    # 2. keyboard alone: from Check, Shift+Tab to the box, replace 9 by 10, Enter
-    page.keyboard.press("Shift+Tab")
-    assert box.evaluate("(e) => e === document.activeElement"), "Shift+Tab from Check should reach the answer box"
-    page.keyboard.press("ControlOrMeta+a")
-    page.keyboard.type("10")
-    page.keyboard.press("Enter")
-    text = wait_feedback(page, quiz, "correct")
-    assert "✔" in text and "Correct" in text, f"{nb.name}: feedback for 10 was {text[:300]!r}"
-    assert "Attempts: 2" in attempts.inner_text()
-
-    # 3. Tab to Check and Space: same answer again, same verdict, not counted twice
-    page.keyboard.press("Tab")
-    assert check.evaluate("(e) => e === document.activeElement"), "Tab from the answer box should reach Check"
+    qd.tab_to(page, check)
+    qd.assert_clear_focus_ring(page, "the Check button")
     page.keyboard.press("Space")
-    page.wait_for_timeout(500)
-    assert "rnn-edu-correct" in feedback_state(quiz)[0]
-    assert "Attempts: 2" in attempts.inner_text(), "re-checking the same answer must not count"
+    page.wait_for_timeout(800)
+    assert "rnn-edu-correct" in qd.feedback_state(quiz)[0]
+    qd.wait_attempts(page, quiz, 4)
+    assert progress_record(lab_server, OVERFLOW_QID)["attempts"] == 4
     course.current.screenshot(course.shots_dir / "04_quiz_feedback_page.png", full=False)
-    cell_screenshot(nb, nb.source.find_cell(OVERFLOW_QID), course.shots_dir / "04_quiz_right_answer.png")
-    ANSWERED["overflow"] = True
+    cell_screenshot(nb, cell, course.shots_dir / "04_quiz_right_answer.png")
+    ANSWERED["overflow"] = 4
     return nb
 
 
-def test_overflow_quiz_feedback_mouse_and_keyboard(course):
-    answer_overflow_quiz(course)
+def test_uint32_quiz_four_clicks_four_attempts(course, lab_server):
+    answer_overflow_quiz(course, lab_server)
 
 
-def test_explorer_slider_redraws_the_plot(course):
+# ------------------------------------------------------------------ lesson 04: keyboard alone
+
+def tick_with_keyboard(page, quiz, wanted, wrong_first=None):
+    """From the question text: Tab through the boxes, Space on each wanted one, then Enter on Check."""
+    quiz.locator(".rnn-edu-prompt").click()          # put the reading point on the question, no control
+    boxes = quiz.locator("input[type='checkbox']")
+    labels = quiz.locator(".rnn-edu-options .widget-label-basic span")
+    texts = [t.strip() for t in labels.all_text_contents()]
+    rings = []
+    for i in range(boxes.count()):
+        qd.tab_to(page, boxes.nth(i), limit=3)
+        rings.append(qd.assert_clear_focus_ring(page, f"tick box {i}"))
+        if wrong_first is not None and i == wrong_first:
+            page.keyboard.press("Space")
+            assert boxes.nth(i).is_checked()
+        if i in wanted:
+            page.keyboard.press("Space")
+    page.wait_for_timeout(500)
+    qd.tab_to(page, quiz.locator("button.rnn-edu-check"), limit=3)
+    page.keyboard.press("Enter")
+    return texts, rings
+
+
+def test_choice_quizzes_work_with_the_keyboard_alone(course):
+    from rnn_edu import quiz as bank
     nb = course.run(need(INTERACTIVE))
+    page = nb.page
+    single = bank.get_question(SINGLE_QID)
+    quiz = qd.quiz_in_cell(nb, SINGLE_QID)
+    key = list(single.options).index(single.key)
+    wrong = next(i for i in range(len(single.options)) if i != key)
+    tick_with_keyboard(page, quiz, {key}, wrong_first=wrong)
+    text = qd.wait_feedback(quiz, "correct")
+    checked = [b.is_checked() for b in quiz.locator("input[type='checkbox']").all()]
+    assert checked == [i == key for i in range(len(single.options))], "one box ticked: the last one chosen"
+    assert quiz.locator(".rnn-edu-feedback [role='alert']").count() == 1, "feedback is announced (role=alert)"
+    assert page.get_by_role("alert").filter(has_text="Correct").count() >= 1
+    cell_screenshot(nb, nb.source.find_cell(SINGLE_QID), course.shots_dir / "04_quiz_keyboard_single.png")
+
+    multiple = bank.get_question(MULTIPLE_QID)
+    quiz = qd.quiz_in_cell(nb, MULTIPLE_QID)
+    wanted = {i for i, t in enumerate(multiple.options) if t in multiple.key}
+    texts, _ = tick_with_keyboard(page, quiz, wanted)
+    assert "Correct" in qd.wait_feedback(quiz, "correct"), texts
+    cell_screenshot(nb, nb.source.find_cell(MULTIPLE_QID), course.shots_dir / "04_quiz_keyboard_multiple.png")
+
+
+def test_every_control_has_an_accessible_name(course):
+    nb = course.run(need(INTERACTIVE))
+    if not a11y.AXE_JS.exists():
+        unavailable(a11y.NO_AXE)
+    for css in (".rnn-edu-quiz", ".rnn-edu-explorer"):
+        widgets = nb.notebook.locator(css)
+        for i in range(widgets.count()):
+            names = a11y.accessible_names(nb.page, widgets.nth(i))
+            assert names, f"{css} #{i} has no focusable control"
+            nameless = [n["html"] for n in names if not n["name"]]
+            assert not nameless, f"{css} #{i}: controls without an accessible name: {nameless}"
+
+
+# ------------------------------------------------------------------ lesson 04: the look
+
+def check_quiz_look(nb, where):
+    """The placeholder fits its box; no gap before 'Tick every option that applies'."""
+    fit = qd.placeholder_fit(qd.quiz_in_cell(nb, OVERFLOW_QID).locator("input[type='text']"))
+    assert fit["text"] <= fit["room"], f"{where}: the placeholder is cut off: {fit}"
+    quiz = qd.quiz_in_cell(nb, MULTIPLE_QID)
+    prompt = qd.box(quiz.locator(".rnn-edu-prompt p").first)
+    tick = qd.box(quiz.locator(".rnn-edu-instruction"))
+    gap = tick["y"] - (prompt["y"] + prompt["height"])
+    assert gap <= qd.body_text_px(nb.page), f"{where}: a {gap:.0f} px gap before 'Tick every option'"
+
+
+def check_explorer_look(nb, where):
+    """The 'activation f' label sits on its buttons' row; text and plot as large as the body text."""
+    explorer = nb.notebook.locator(".rnn-edu-explorer")
+    label = qd.box(explorer.locator(".widget-toggle-buttons .widget-label"))
+    button = qd.box(explorer.locator(".widget-toggle-button").first)
+    middle = label["y"] + label["height"] / 2
+    assert button["y"] <= middle <= button["y"] + button["height"], f"{where}: the f label is not on its row"
+    body = qd.body_text_px(nb.page)
+    sizes = nb.page.evaluate("""(root) => [...root.querySelectorAll('.widget-label, .widget-html-content, button, input')]
+        .filter((e) => e.offsetParent !== null).map((e) => parseFloat(getComputedStyle(e).fontSize))""",
+                             explorer.element_handle())
+    assert min(sizes) >= body, f"{where}: explorer text of {min(sizes)} px, body text {body} px"
+    plot = [f for f in qd.figure_text_sizes(nb) if f["alt"].startswith("Plot of ||dL/dh_t||")]
+    assert plot and plot[0]["shownPx"] >= body, f"{where}: explorer plot text {plot}"
+
+
+def test_quiz_and_explorer_look_right_wide_and_narrow(course):
+    nb = course.run(need(INTERACTIVE))
+    page = nb.page
+    check_quiz_look(nb, "1280 px")
+    check_explorer_look(nb, "1280 px")
+    saved = page.viewport_size
+    try:
+        page.set_viewport_size(NARROW)
+        page.wait_for_timeout(600)
+        check_quiz_look(nb, "820 px")
+        check_explorer_look(nb, "820 px")
+        explorer_cell = next(i for i, src in nb.source.code_cells() if any(c in src for c in EXPLORER_CALLS))
+        cell_screenshot(nb, explorer_cell, course.shots_dir / "04_gradient_explorer_820px.png")
+        cell_screenshot(nb, nb.source.find_cell(MULTIPLE_QID), course.shots_dir / "04_quiz_multiple_820px.png")
+    finally:
+        page.set_viewport_size(saved)
+
+
+# ------------------------------------------------------------------ lesson 04: the explorer
+
+def test_explorer_by_keyboard_says_what_was_measured(course):
+    nb = course.run(need(INTERACTIVE))
+    page = nb.page
     index = next((i for i, src in nb.source.code_cells() if any(c in src for c in EXPLORER_CALLS)), None)
     assert index is not None, f"{nb.name}: no cell builds the gradient explorer"
     explorer = nb.cell(index).locator(".rnn-edu-explorer")
     explorer.scroll_into_view_if_needed()
-    plot = explorer.locator("img.rnn-edu-explorer-plot, .rnn-edu-explorer-plot img").first
-    plot.wait_for(state="visible")
-    before = plot.get_attribute("src")
+    plot = explorer.locator("img.rnn-edu-explorer-plot-img")      # a new <img> at every redraw
     readout = explorer.locator(".rnn-edu-explorer-readout")
-    readout_before = readout.inner_text() if readout.count() else ""
+    changed = """([root, src, text]) => {
+      const img = root.querySelector('img.rnn-edu-explorer-plot-img');
+      const out = root.querySelector('.rnn-edu-explorer-readout');
+      return img && img.getAttribute('src') !== src && out.innerText !== text;
+    }"""
 
-    slider = explorer.locator(".widget-slider").first
-    value_before = slider.locator(".widget-readout").inner_text()
-    handle = slider.locator(".noUi-handle").first
-    handle.focus()
-    for _ in range(4):  # 4 steps of 0.05 on rho(W_R)
-        nb.page.keyboard.press("ArrowRight")
-    value_after = slider.locator(".widget-readout").inner_text()
-    assert value_after != value_before, (f"{nb.name}: the arrow keys did not move the explorer's "
-                                         f"first slider (still {value_before})")
-    changed = "([el, attr, old]) => (attr ? el.getAttribute(attr) : el.innerText) !== old"
-    try:
-        nb.page.wait_for_function(changed, arg=[plot.element_handle(), "src", before], timeout=20_000)
-        if readout_before:
-            nb.page.wait_for_function(changed, arg=[readout.element_handle(), None, readout_before],
-                                      timeout=20_000)
-    except Exception as exc:  # noqa: BLE001
-        raise AssertionError(f"{nb.name}: moving the explorer's first slider from {value_before} to "
-                             f"{value_after} did not redraw its plot and readout") from exc
-    nb.wait_kernel_idle()  # every queued redraw has been sent
-    nb.page.wait_for_timeout(500)
+    def wait_redraw(before_src, before_text, what):
+        try:
+            page.wait_for_function(changed, arg=[explorer.element_handle(), before_src, before_text],
+                                   timeout=30_000)
+        except Exception as exc:  # noqa: BLE001
+            raise AssertionError(f"{nb.name}: {what} did not redraw the explorer") from exc
+
+    rho = explorer.locator("input[type='number']").first
+    rho.click()
+    qd.assert_clear_focus_ring(page, "the rho(W_R) box")
+    before = plot.get_attribute("src"), readout.inner_text()
+    page.keyboard.press("ArrowUp")                    # one step of 0.05, applied at once
+    wait_redraw(*before, "ArrowUp in the rho box")
+    assert "ρ(W_R) = 1.05" in plot.get_attribute("alt")
+
+    before = plot.get_attribute("src"), readout.inner_text()
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.type("5")
+    page.keyboard.press("Enter")
+    wait_redraw(*before, "typing 5 and Enter")
+    before = plot.get_attribute("src"), readout.inner_text()
+    qd.tab_to(page, explorer.locator(".widget-toggle-button", has_text="sigmoid"), limit=8)
+    qd.assert_clear_focus_ring(page, "the sigmoid button")
+    page.keyboard.press("Space")
+    wait_redraw(*before, "Space on sigmoid")
+    nb.wait_kernel_idle()
+    text = readout.inner_text()
+    assert re.search(r"Measured: .* = [0-9.]+e-0\d: vanishing", text), text     # sigmoid at rho = 5 vanishes
+    assert "exploding" not in text and "decides nothing" in text and "Upper bound" in text, text
+    assert "sigmoid, ρ(W_R) = 5.00, T = 50" in plot.get_attribute("alt")
     cell_screenshot(nb, index, course.shots_dir / "04_gradient_explorer.png")
+
+
+# ------------------------------------------------------------------ lesson 04: after a restart
+
+def test_after_a_kernel_restart_the_quiz_shows_its_saved_state(course, lab_server):
+    if not ANSWERED.get("overflow"):
+        answer_overflow_quiz(course, lab_server)
+    nb = course.run(need(INTERACTIVE), fresh=True)          # a new kernel, Run All again
+    quiz = qd.quiz_in_cell(nb, OVERFLOW_QID)
+    text = qd.attempts_text(quiz)
+    assert text.startswith("Attempts: 4") and "answered right" in text, f"after a restart the quiz shows {text!r}"
+    cell_screenshot(nb, nb.source.find_cell(OVERFLOW_QID), course.shots_dir / "04_quiz_after_restart.png")
 
 
 # ------------------------------------------------------------------ lesson 00
@@ -234,7 +397,7 @@ def test_start_here_runs_clean_and_shows_progress(course, lab_server, monkeypatc
     name = need(START)
     need(INTERACTIVE)
     if not ANSWERED.get("overflow"):
-        answer_overflow_quiz(course)
+        answer_overflow_quiz(course, lab_server)
     nb = run_and_check(course, name)
     table = progress_rows(nb)
     assert table, f"{name}: the progress view shows no lesson rows"

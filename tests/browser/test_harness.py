@@ -15,6 +15,8 @@ ERROR_CELLS = [
     "import sys, ipywidgets as w\nprint('fine')",
     "print('to stderr', file=sys.stderr)",
     "class Fallback:\n    def __repr__(self):\n        return '<Fallback widget>'\nFallback()",
+    "class Stale:  # what a quiz shows before its cell has run\n    def __repr__(self):\n"
+    "        return '[Quiz weight-roles: run this cell (Shift+Enter, or Run > Run All Cells) to use it]'\nStale()",
     "1 / 0",
     "print('never reached')",
 ]
@@ -53,5 +55,7 @@ def test_errors_are_reported_with_their_cell(course, scratch):
     report = "\n".join(nb.problems())
     assert "cell 1 (`print('to stderr', file=sys.stderr)`) wrote to stderr" in report, report
     assert "cell 2 (`class Fallback:`) shows the text fallback '<Fallback widget>'" in report, report
-    assert "cell 3 (`1 / 0`) wrote to stderr or raised" in report and "ZeroDivisionError" in report, report
-    assert "cell 4 (`print('never reached')`) did not run" in report, report
+    assert "cell 3 (`class Stale:  # what a quiz shows before its cell has run`) shows the text fallback " \
+           "'[Quiz weight-roles: run this cell" in report, report
+    assert "cell 4 (`1 / 0`) wrote to stderr or raised" in report and "ZeroDivisionError" in report, report
+    assert "cell 5 (`print('never reached')`) did not run" in report, report

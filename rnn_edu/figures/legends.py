@@ -1,0 +1,45 @@
+"""Legends that hide no curve and no annotation.
+
+`legend_off_the_curves(ax)` tries the usual legend places inside the axes and keeps
+the first where the legend covers none of the drawn points of the axes' lines and no
+text; when every place covers something, the legend goes outside, right of the axes.
+matplotlib's loc="best" counts data vertices, so a steep line with few vertices in
+view, such as 0.25^k on a log axis, can end up under the legend; here every line
+is followed along its drawn path.  Call it after `fig.tight_layout()`.
+"""
+import numpy as np
+
+LEGEND_PLACES = ("upper right", "lower right", "upper left", "lower left", "center right", "center left")
+
+
+def points_under_legend(ax, legend):
+    """How many drawn points of the axes' lines the legend covers (in display pixels);
+    each annotation text it overlaps counts 1000.
+
+    Each line is resampled every 2 px along its path, so a steep segment between two
+    data points counts too (a line of markers only: its markers); points outside the
+    axes are not drawn and do not count.
+    """
+    fig = ax.figure
+    renderer = fig.canvas.get_renderer()
+    box, inside = legend.get_window_extent(renderer), ax.get_window_extent(renderer)
+    covered = sum(1000 for t in ax.texts if t.get_visible() and t.get_text().strip()
+                  and box.overlaps(t.get_window_extent(renderer)))
+    for line in ax.get_lines():
+        xy = ax.transData.transform(np.column_stack(line.get_data()).astype(np.float64))
+        xy = xy[np.all(np.isfinite(xy), axis=1)]
+        drawn = [xy] if line.get_linestyle() in ("None", "", " ") else [
+            np.linspace(a, b, max(2, int(np.hypot(*(b - a)) / 2))) for a, b in zip(xy[:-1], xy[1:])]
+        for x, y in (p for points in drawn for p in points):
+            if inside.contains(x, y) and box.contains(x, y):
+                covered += 1
+    return covered
+
+
+def legend_off_the_curves(ax, places=LEGEND_PLACES):
+    """Put the legend where it hides nothing inside the axes, else right of them; return it."""
+    for place in places:
+        legend = ax.legend(loc=place)
+        if points_under_legend(ax, legend) == 0:
+            return legend
+    return ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
