@@ -50,8 +50,10 @@ def test_re_running_the_first_epochs_matches_the_shipped_curves(sweep, gap, seed
 
 def test_re_running_a_whole_short_run_matches_its_record(sweep):
     stored, rerun = _record(sweep, 10, 0), longterm.run_one(10, 0)
-    for key in ["train_accuracy", "held_out_accuracy", "rho_end", "correct", "held_out_curve"]:
-        assert rerun[key] == pytest.approx(stored[key], rel=1e-9), key
+    for key in ["train_accuracy", "held_out_accuracy", "rho_end"]:
+        assert rerun[key] == pytest.approx(stored[key], rel=1e-6), key
+    assert rerun["correct"] == stored["correct"] and rerun["held_out_curve"] == stored["held_out_curve"]
+    np.testing.assert_allclose(rerun["loss"], stored["loss"], rtol=1e-6)
 
 
 def test_the_script_writes_records_the_loader_reads(tmp_path):
