@@ -209,6 +209,10 @@ def test_06_memorisation_with_a_small_fixed_set():
         held.append(longterm.accuracy(net, *longterm.held_out_set(40, s, 1024)))
     assert 0.7 <= np.mean(train) <= 0.9 and min(train) >= 0.65
     assert all(0.45 <= h <= 0.56 for h in held)
+    path = next(NOTEBOOKS.glob("06_*.ipynb"))
+    text = next(c.source for c in nbformat.read(path, as_version=4).cells
+                if c.cell_type == "markdown" and c.source.startswith("On its 64 training sequences"))
+    assert f"scores {min(train):.2f} to {max(train):.2f}, on new ones {min(held):.2f} to {max(held):.2f}" in text
 
 
 def _signal():
