@@ -16,6 +16,8 @@ WORK    ?= work
 NBS     := $(sort $(wildcard notebooks/[0-9]*.ipynb))
 # tests and re-execution never touch the learner's own progress file: each run gets a fresh one
 FRESH   := RNN_EDU_PROGRESS=$$(mktemp -d)/progress.json
+# the lessons' matrices are tiny: one BLAS thread is faster (and the same every run) on 2 cores
+ONE_BLAS := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 NBVAL   := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 NPM     ?= npm
 # axe-core for the browser tests' accessibility checks: the version pinned in
@@ -60,11 +62,11 @@ bank: $(STAMP)
 test: unit nbval browser hub-test
 
 unit: $(DEV)
-	$(FRESH) $(BIN)/python -m pytest -q tests --ignore=tests/browser --ignore=tests/hub
+	$(FRESH) $(ONE_BLAS) $(BIN)/python -m pytest -q tests --ignore=tests/browser --ignore=tests/hub
 
 nbval: $(DEV)
 	@if [ -n "$(NBS)" ]; then \
-	  $(FRESH) $(BIN)/python -m pytest -q $(NBVAL) $(NBS); \
+	  $(FRESH) $(ONE_BLAS) $(BIN)/python -m pytest -q $(NBVAL) $(NBS); \
 	else echo "nbval: no notebooks yet"; fi
 
 $(AXE): tests/browser/package.json tests/browser/package-lock.json
@@ -79,7 +81,7 @@ browser: $(DEV) $(AXE)
 	else echo "browser: no browser tests yet"; fi
 
 notebooks: $(DEV)
-	$(FRESH) $(BIN)/jupyter nbconvert --to notebook \
+	$(FRESH) $(ONE_BLAS) $(BIN)/jupyter nbconvert --to notebook \
 	  --execute --inplace --ExecutePreprocessor.timeout=120 \
 	  --ExecutePreprocessor.store_widget_state=False \
 	  --ExecutePreprocessor.record_timing=False $(NBS)
