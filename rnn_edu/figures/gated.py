@@ -36,27 +36,52 @@ def plot_gated_signal(curves, *, title="Gradient of the last loss term, 120 step
     return fig
 
 
-def plot_accuracy_by_cell(results, gap, *, chance=0.5,
-                          title="Cue task: training and held-out accuracy by cell"):
-    """Accuracy of every seed at one gap, per cell: training (open) and held-out (filled).
+def plot_accuracy_by_cell(comparison, *, chance=0.5,
+                          title="Cue task, same budget: accuracy of each seed"):
+    """One panel per gap; per cell, every seed's training (open) and held-out (filled) accuracy.
 
-    results: {cell label: (train (S,), held_out (S,))} accuracies in [0, 1].
+    comparison: {gap: {cell: Accuracies}} from rnn_edu.gated_sweep.compare.
+    """
+    fig, axes = plt.subplots(1, len(comparison), figsize=(6.8, 4.0), sharey=True, squeeze=False)
+    for ax, (gap, by_cell) in zip(axes[0], comparison.items()):
+        for k, (cell, acc) in enumerate(by_cell.items()):
+            colour = _colour(cell.upper())
+            n = len(acc.seeds)
+            offsets = np.linspace(-0.08, 0.08, n) if n > 1 else np.zeros(1)
+            ax.plot(k - 0.15 + offsets, acc.train, "o", mfc="none", color=colour, ms=8,
+                    label="training" if k == 0 else None)
+            ax.plot(k + 0.15 + offsets, acc.held_out, "o", color=colour, ms=8,
+                    label="held-out" if k == 0 else None)
+        ax.axhline(chance, color="gray", ls="--", label=f"chance ({chance:.0%})")
+        ax.set_xticks(range(len(by_cell)), [c.upper() for c in by_cell])
+        ax.set_xlim(-0.6, len(by_cell) - 0.4)
+        ax.set_ylim(0.3, 1.05)
+        ax.set_xlabel(f"cell, at gap {gap}")
+        ax.set_title(f"gap {gap} (T = {gap + 2})")
+    axes[0][0].set_ylabel("accuracy (fraction correct)")
+    fig.suptitle(title)
+    fig.tight_layout()
+    legend_off_the_curves(axes[0][-1])
+    return fig
+
+
+def plot_held_out_curves(sweeps, gap, *, chance=0.5, title=None):
+    """Held-out accuracy during training at one gap: one thin line per seed, per cell.
+
+    sweeps: {cell: shipped sweep} (records with held_out_curve = [[epoch, accuracy], ...]).
     """
     fig, ax = plt.subplots(figsize=(6.8, 4.0))
-    for k, (label, (train, held)) in enumerate(results.items()):
-        train, held = np.asarray(train, float), np.asarray(held, float)
-        offsets = np.linspace(-0.08, 0.08, train.size) if train.size > 1 else np.zeros(1)
-        ax.plot(k - 0.15 + offsets, train, "o", mfc="none", color=_colour(label), ms=8,
-                label="training (one seed)" if k == 0 else None)
-        ax.plot(k + 0.15 + offsets, held, "o", color=_colour(label), ms=8,
-                label="held-out (one seed)" if k == 0 else None)
+    for cell, sweep in sweeps.items():
+        rows = sorted((r for r in sweep["records"] if r["gap"] == gap), key=lambda r: r["seed"])
+        for i, r in enumerate(rows):
+            epochs, acc = np.array(r["held_out_curve"], dtype=float).T
+            ax.plot(epochs, acc, color=_colour(cell.upper()), lw=1.4, alpha=0.85,
+                    label=f"{cell.upper()} ({len(rows)} seeds)" if i == 0 else None)
     ax.axhline(chance, color="gray", ls="--", label=f"chance ({chance:.0%})")
-    ax.set_xticks(range(len(results)), list(results))
-    ax.set_xlim(-0.6, len(results) - 0.4)
     ax.set_ylim(0.3, 1.05)
-    ax.set_xlabel(f"cell (gap {gap})")
-    ax.set_ylabel("accuracy (fraction correct)")
-    ax.set_title(title)
+    ax.set_xlabel("training epoch (a fresh batch of 64 sequences each)")
+    ax.set_ylabel("held-out accuracy (fraction correct)")
+    ax.set_title(title or f"Learning the cue task at gap {gap}")
     fig.tight_layout()
     legend_off_the_curves(ax)
     return fig
