@@ -78,3 +78,26 @@ def test_different_budgets_are_refused(monkeypatch, sweeps):
     monkeypatch.setattr(longterm, "load_sweep", lambda cell: other if cell == "gru" else sweeps[cell])
     with pytest.raises(ValueError, match="gru: expected the settings of the rnn sweep"):
         gated_sweep.load_all()
+
+
+def test_the_lesson_states_those_results_and_lesson_06s(sweeps):
+    """The sentences of lesson 07 that report the sweep, next to the data they report."""
+    import json
+    from pathlib import Path
+    nb = json.loads((Path(__file__).resolve().parents[1] / "notebooks" / "07_gated_cells.ipynb").read_text())
+    text = " ".join(" ".join("".join(c["source"]).split()) for c in nb["cells"] if c["cell_type"] == "markdown")
+    for sentence in [
+        "from a gap of 50 on every seed stayed at chance",
+        "At a gap of 40 every LSTM seed answers all 1024 held-out sequences right, where the plain RNN does so "
+        "with one seed of three and stays at chance with the other two",
+        "At a gap of 60, where every RNN seed is at chance, one LSTM seed of three learns the task and two do not; "
+        "at 150 (one seed per gated cell) no cell learns it",
+        "The GRU learns at none of these gaps",
+        "the table does **not** show a gap at which both gated cells succeed and the plain RNN fails",
+    ]:
+        assert sentence in text, sentence
+    rnn = sweeps["rnn"]["records"]
+    assert all(r["train_accuracy"] < 0.6 and r["held_out_accuracy"] < 0.6 for r in rnn if r["gap"] >= 50)
+    assert {r["gap"] for r in rnn} >= {50, 60, 80, 100, 120, 150}
+    assert all(r["held_out_accuracy"] == 1.0 for r in sweeps["lstm"]["records"] if r["gap"] == 40)
+    assert sweeps["lstm"]["settings"]["n_held_out"] == 1024
