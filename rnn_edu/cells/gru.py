@@ -19,11 +19,13 @@ Backwards, from the total dL/dh_t:
     dL/dh_{t-1} = dL/dh_t * z_t + W_R^T da_h           (the z_t term is the GRU's additive path)
     dL/dW_F = sum_t da_x x_t^T   dL/db_h = sum_t da_x   dL/dW_R = sum_t da_h h_{t-1}^T   dL/db_R = sum_t da_h
 
-sigma(a) is computed as (1 + tanh(a / 2)) / 2 (the same function, and it never overflows).
+The layer code computes sigma and tanh with exp (cells/fastmath.py), the step code with
+rnn_edu.activations; they agree to rounding.
 """
 import numpy as np
 
 from ..activations import sigmoid
+from .fastmath import sigmoid_from_negated, tanh_into
 
 
 def step_forward(x_t, h_prev, W_F, W_R, b_h, b_R):
@@ -65,38 +67,38 @@ def step_backward(dh_t, cache):
 def layer_forward(W_F, W_R, b_h, b_R, xs, h0):
     """All T steps of one GRU layer. xs: (T, B, D), h0: (B, H).
 
-    Returns (hs (T, B, H) = h_1..h_T, cache). W_F x_t + b_h for all steps is one matrix
-    product; each step adds one (B, H) @ (H, 3H) product and works in preallocated arrays.
-    The r and z rows are scaled by 1/2 (exact) so that sigma comes from one tanh call.
+    Returns (hs (T, B, H) = h_1..h_T, cache). W_F x_t + b_h (and b_R's r, z blocks) for all
+    steps is one matrix product; each step adds one (B, H) @ (H, 3H) product and works in
+    preallocated arrays. The r and z rows are negated (exact) so that
+    sigma(a) = 1 / (1 + exp(-a)) needs no copy.
     The cache holds the gates [r, z, n] and a_h,n = W_hn h_{t-1} + b_hn of every step.
     """
     T, B, D = xs.shape
     H = W_R.shape[1]
     s = np.ones(3 * H, W_R.dtype)
-    s[:2 * H] = 0.5
+    s[:2 * H] = -1.0
     gates = (xs.reshape(T * B, D) @ (W_F * s[:, None]).T).reshape(T, B, 3 * H)
-    gates += b_h * s
-    W_R_T, b_R_s = np.ascontiguousarray((W_R * s[:, None]).T), b_R * s
+    gates[..., :2 * H] -= b_h[:2 * H] + b_R[:2 * H]         # -(b_ir + b_hr), -(b_iz + b_hz)
+    gates[..., 2 * H:] += b_h[2 * H:]
+    W_R_T, b_hn = np.ascontiguousarray((W_R * s[:, None]).T), b_R[2 * H:]
     hs, a_hn = np.empty((T, B, H), W_R.dtype), np.empty((T, B, H), W_R.dtype)
     rec, rn = np.empty((B, 3 * H), W_R.dtype), np.empty((B, H), W_R.dtype)
     h_prev = h0
-    for t in range(T):
-        a = gates[t]
-        rz, n = a[:, :2 * H], a[:, 2 * H:]
-        np.matmul(h_prev, W_R_T, out=rec)
-        rec += b_R_s
-        rz += rec[:, :2 * H]
-        np.tanh(rz, out=rz)
-        rz *= 0.5
-        rz += 0.5                                    # r_t, z_t
-        a_hn[t] = rec[:, 2 * H:]
-        np.multiply(a[:, :H], a_hn[t], out=rn)
-        n += rn
-        np.tanh(n, out=n)                            # n_t
-        np.subtract(h_prev, n, out=hs[t])
-        hs[t] *= a[:, H:2 * H]
-        hs[t] += n                                   # h_t = n_t + z_t (h_{t-1} - n_t)
-        h_prev = hs[t]
+    with np.errstate(over="ignore"):
+        for t in range(T):
+            a = gates[t]
+            rz, n = a[:, :2 * H], a[:, 2 * H:]
+            np.matmul(h_prev, W_R_T, out=rec)
+            rz += rec[:, :2 * H]
+            sigmoid_from_negated(rz)                     # r_t, z_t
+            np.add(rec[:, 2 * H:], b_hn, out=a_hn[t])    # W_hn h_{t-1} + b_hn
+            np.multiply(a[:, :H], a_hn[t], out=rn)
+            n += rn
+            tanh_into(n, n)                              # n_t
+            np.subtract(h_prev, n, out=hs[t])
+            hs[t] *= a[:, H:2 * H]
+            hs[t] += n                                   # h_t = n_t + z_t (h_{t-1} - n_t)
+            h_prev = hs[t]
     return hs, (h0, hs, gates, a_hn, W_R)
 
 
@@ -105,31 +107,33 @@ def layer_backward(dhs, cache):
 
     dhs: (T, B, H), the gradient reaching each h_t from above (output or next layer).
     Returns (das_x (T, B, 3H), das_h (T, B, 3H), dh0 (B, H)): the gradients of a_x and a_h
-    (they differ in the n block, by the factor r_t), and dL/dh_0. The gate derivatives are
-    computed for all steps at once; the loop does one (B, 3H) @ (3H, H) product per step.
+    (they differ in the n block, by the factor r_t), and dL/dh_0. The factors that do not
+    depend on the gradient are computed for all steps at once:
+        [dz, dn] = dL/dh_t * [(h_{t-1} - n_t) z'_t, (1 - z_t) n'_t]     (one product)
+        dr = dn * [a_h,n r'_t]           da_h = da_x * [1, 1, r_t]
+    so the loop does a few element-wise products and one (B, 3H) @ (3H, H) product per step.
     """
     h0, hs, gates, a_hn, W_R = cache
     T, B, H = hs.shape
-    deriv_rz = gates[..., :2 * H] * (1.0 - gates[..., :2 * H])
-    n = gates[..., 2 * H:]
-    dn_from_h = (1.0 - gates[..., H:2 * H]) * (1.0 - n * n)
-    h_minus_n = np.empty_like(hs)
-    np.subtract(hs[:-1], n[1:], out=h_minus_n[1:])
-    np.subtract(h0, n[0], out=h_minus_n[0])          # h_{t-1} - n_t
+    r, z, n = gates[..., :H], gates[..., H:2 * H], gates[..., 2 * H:]
+    zn = np.empty((T, B, 2, H), gates.dtype)               # [(h_{t-1} - n_t) z', (1 - z) n']
+    np.subtract(hs[:-1], n[1:], out=zn[1:, :, 0])
+    np.subtract(h0, n[0], out=zn[0, :, 0])
+    zn[:, :, 0] *= z * (1.0 - z)
+    np.multiply(1.0 - z, 1.0 - n * n, out=zn[:, :, 1])
+    r_factor = a_hn * r * (1.0 - r)
+    to_h = np.ones_like(gates)                             # [1, 1, r_t]
+    to_h[..., 2 * H:] = r
     das_x, das_h = np.empty_like(gates), np.empty_like(gates)
+    dx4 = das_x.reshape(T, B, 3, H)
     dh, rec = np.zeros_like(h0), np.empty_like(h0)
     for t in range(T - 1, -1, -1):
-        a, dx, dr = gates[t], das_x[t], das_h[t]
         dh += dhs[t]                                           # dL/dh_t
-        d_n = dx[:, 2 * H:]
-        np.multiply(dh, dn_from_h[t], out=d_n)                 # dn
-        np.multiply(dh, h_minus_n[t], out=dx[:, H:2 * H])      # dz before sigma'
-        np.multiply(d_n, a_hn[t], out=dx[:, :H])               # dr before sigma'
-        dx[:, :2 * H] *= deriv_rz[t]
-        dr[:, :2 * H] = dx[:, :2 * H]
-        np.multiply(d_n, a[:, :H], out=dr[:, 2 * H:])          # r_t dn
-        np.matmul(dr, W_R, out=rec)
-        dh *= a[:, H:2 * H]
+        np.multiply(dh[:, None, :], zn[t], out=dx4[t, :, 1:])  # dz, dn
+        np.multiply(dx4[t, :, 2], r_factor[t], out=dx4[t, :, 0])   # dr
+        np.multiply(das_x[t], to_h[t], out=das_h[t])           # [dr, dz, r dn]
+        np.matmul(das_h[t], W_R, out=rec)
+        dh *= z[t]
         dh += rec                                              # dL/dh_{t-1}
     return das_x, das_h, dh
 

@@ -18,11 +18,13 @@ Backwards, with dc_t the whole gradient reaching c_t (from c_{t+1} and through h
     dL/dh_{t-1} = W_R^T da_t,   dL/dx_t = W_F^T da_t
     dL/dW_F = sum_t da_t x_t^T    dL/dW_R = sum_t da_t h_{t-1}^T    dL/db_h = sum_t da_t
 
-sigma(a) is computed as (1 + tanh(a / 2)) / 2 (the same function, and it never overflows).
+The layer code computes sigma and tanh with exp (cells/fastmath.py), the step code with
+rnn_edu.activations; they agree to rounding.
 """
 import numpy as np
 
 from ..activations import sigmoid
+from .fastmath import sigmoid_from_negated, tanh_into
 
 
 def _split(a):
@@ -65,11 +67,34 @@ def step_backward(dh_t, dc_t, cache):
     return da @ W_F, da @ W_R, dc_prev, da.T @ x_t, da.T @ h_prev, da.sum(axis=0)
 
 
-def _sigmoid_scale(H, dtype):
-    """Row scales s and offsets: sigma(a) = 0.5 tanh(0.5 a) + 0.5 on i, f, o; tanh(a) on g."""
-    s = np.full(4 * H, 0.5, dtype)
-    s[2 * H:3 * H] = 1.0
-    return s, np.where(s == 0.5, 0.5, 0.0).astype(dtype)
+def _row_scale(H, dtype):
+    """Row scales for the gates' pre-activations and what turns them into the gates.
+
+    float32 (np.tanh is vectorised): rows * 1/2 on i, f, o and * 1 on g, then one tanh call and
+    y = m u + c gives sigma(a) = (1 + tanh(a / 2)) / 2 and tanh(a_g). float64 (exp is the fast
+    one): rows * -1 on i, f, o and * -2 on g, then sigma from one exp call and
+    tanh(a_g) = 2 sigma(2 a_g) - 1. Scaling by powers of two is exact.
+    """
+    if np.dtype(dtype) == np.float32:
+        s = np.full(4 * H, 0.5, dtype)
+        s[2 * H:3 * H] = 1.0
+        return s, s, np.where(s == 0.5, 0.5, 0.0).astype(dtype)
+    s = np.full(4 * H, -1.0, dtype)
+    s[2 * H:3 * H] = -2.0
+    return s, None, None
+
+
+def _activate(a, H, m, c):
+    """In place: scaled pre-activations (see _row_scale) -> the gates [i, f, g, o]."""
+    if m is not None:
+        np.tanh(a, out=a)
+        a *= m
+        a += c
+        return
+    sigmoid_from_negated(a)
+    g = a[:, 2 * H:3 * H]
+    g *= 2.0
+    g -= 1.0
 
 
 def layer_forward(W_F, W_R, b_h, xs, h0, c0):
@@ -78,31 +103,29 @@ def layer_forward(W_F, W_R, b_h, xs, h0, c0):
     Returns (hs (T, B, H) = h_1..h_T, cs (T, B, H) = c_1..c_T, cache). The input terms
     W_F x_t + b_h of all steps are one matrix product; each step then adds W_R h_{t-1}
     (one (B, H) @ (H, 4H) product) and applies the gates in place, in preallocated arrays.
-    Scaling the sigmoid gates' rows by 1/2 (exact in floating point) lets one tanh call
-    serve all four gates. The cache holds the gates, c_t and tanh(c_t).
+    The cache holds the gates [i, f, g, o], c_t and tanh(c_t) of every step.
     """
     T, B, D = xs.shape
     H = W_R.shape[1]
-    s, offset = _sigmoid_scale(H, W_R.dtype)
+    s, m, c = _row_scale(H, W_R.dtype)
     gates = (xs.reshape(T * B, D) @ (W_F * s[:, None]).T).reshape(T, B, 4 * H)
     gates += b_h * s
     W_R_T = np.ascontiguousarray((W_R * s[:, None]).T)
     hs, cs, tanh_cs = (np.empty((T, B, H), W_R.dtype) for _ in range(3))
     rec, ig = np.empty((B, 4 * H), W_R.dtype), np.empty((B, H), W_R.dtype)
     h_prev, c_prev = h0, c0
-    for t in range(T):
-        a = gates[t]
-        np.matmul(h_prev, W_R_T, out=rec)
-        a += rec                                   # s * a_t
-        np.tanh(a, out=a)
-        a *= s
-        a += offset                                # [i, f, g, o]
-        np.multiply(a[:, H:2 * H], c_prev, out=cs[t])
-        np.multiply(a[:, :H], a[:, 2 * H:3 * H], out=ig)
-        cs[t] += ig                                # c_t = f c_{t-1} + i g
-        np.tanh(cs[t], out=tanh_cs[t])
-        np.multiply(a[:, 3 * H:], tanh_cs[t], out=hs[t])    # h_t = o tanh(c_t)
-        h_prev, c_prev = hs[t], cs[t]
+    with np.errstate(over="ignore"):
+        for t in range(T):
+            a = gates[t]
+            np.matmul(h_prev, W_R_T, out=rec)
+            a += rec                                   # the scaled a_t
+            _activate(a, H, m, c)                      # [i, f, g, o]
+            np.multiply(a[:, H:2 * H], c_prev, out=cs[t])
+            np.multiply(a[:, :H], a[:, 2 * H:3 * H], out=ig)
+            cs[t] += ig                                # c_t = f c_{t-1} + i g
+            tanh_into(cs[t], tanh_cs[t])
+            np.multiply(a[:, 3 * H:], tanh_cs[t], out=hs[t])    # h_t = o tanh(c_t)
+            h_prev, c_prev = hs[t], cs[t]
     return hs, cs, (h0, c0, hs, cs, tanh_cs, gates, W_R)
 
 
@@ -110,31 +133,38 @@ def layer_backward(dhs, cache):
     """Full BPTT through one LSTM layer.
 
     dhs: (T, B, H), the gradient reaching each h_t from above (output or next layer).
-    Returns (das (T, B, 4H) = dL/da_t, dh0 (B, H), dc0 (B, H)). The per-step work is a loop
-    of the module docstring's equations written into preallocated arrays, one (B, 4H) @ (4H, H)
-    product per step; the gate derivatives are computed for all steps at once before it.
-    The weight gradients are then one matrix product each (shared: stack.layer_weight_grads).
+    Returns (das (T, B, 4H) = dL/da_t, dh0 (B, H), dc0 (B, H)). The module docstring's
+    equations, with every factor that does not depend on the gradient computed for all
+    steps at once before the loop:
+        dL/dc_t += dL/dh_t * [o_t (1 - tanh(c_t)^2)]
+        [da_i, da_f, da_g] = dL/dc_t * [g_t i'_t, c_{t-1} f'_t, i_t g'_t]     (one product)
+        da_o = dL/dh_t * [tanh(c_t) o'_t]
+    (i' = i (1 - i) and so on), so each step is a few element-wise products and one
+    (B, 4H) @ (4H, H) product, written into preallocated arrays. The weight gradients are
+    then one matrix product each (shared: stack.layer_weight_grads).
     """
     h0, c0, hs, cs, tanh_cs, gates, W_R = cache
     T, B, H = hs.shape
-    deriv = gates * (1.0 - gates)                  # sigma' = y (1 - y) on i, f, o
-    g = gates[..., 2 * H:3 * H]
-    np.subtract(1.0, g * g, out=deriv[..., 2 * H:3 * H])    # tanh' = 1 - y^2 on g
-    dc_from_h = gates[..., 3 * H:] * (1.0 - tanh_cs * tanh_cs)   # o_t (1 - tanh(c_t)^2)
+    i, f, g, o = _split(gates)
+    dc_from_h = o * (1.0 - tanh_cs * tanh_cs)              # o_t (1 - tanh(c_t)^2)
+    factors = np.empty((T, B, 3, H), gates.dtype)          # [g i', c_{t-1} f', i g']
+    np.multiply(g, i * (1.0 - i), out=factors[:, :, 0])
+    np.multiply(f, 1.0 - f, out=factors[:, :, 1])
+    factors[1:, :, 1] *= cs[:-1]
+    factors[0, :, 1] *= c0
+    np.multiply(i, 1.0 - g * g, out=factors[:, :, 2])
+    o_factor = tanh_cs * o * (1.0 - o)                     # tanh(c_t) o'
     das = np.empty_like(gates)
+    das4 = das.reshape(T, B, 4, H)
     dh, dc, tmp = np.zeros_like(h0), np.zeros_like(h0), np.empty_like(h0)
     for t in range(T - 1, -1, -1):
-        a, da = gates[t], das[t]
         dh += dhs[t]                                           # dL/dh_t
         np.multiply(dh, dc_from_h[t], out=tmp)
         dc += tmp                                              # dL/dc_t
-        np.multiply(dc, a[:, 2 * H:3 * H], out=da[:, :H])      # i: dc g
-        np.multiply(dc, cs[t - 1] if t else c0, out=da[:, H:2 * H])   # f: dc c_{t-1}
-        np.multiply(dc, a[:, :H], out=da[:, 2 * H:3 * H])      # g: dc i
-        np.multiply(dh, tanh_cs[t], out=da[:, 3 * H:])         # o: dh tanh(c_t)
-        da *= deriv[t]                                         # through sigma' and tanh'
-        dc *= a[:, H:2 * H]                                    # dL/dc_{t-1} = dc_t f_t
-        np.matmul(da, W_R, out=dh)                             # dL/dh_{t-1} = W_R^T da_t
+        np.multiply(dc[:, None, :], factors[t], out=das4[t, :, :3])   # da_i, da_f, da_g
+        np.multiply(dh, o_factor[t], out=das4[t, :, 3])        # da_o
+        dc *= f[t]                                             # dL/dc_{t-1} = dc_t f_t
+        np.matmul(das[t], W_R, out=dh)                         # dL/dh_{t-1} = W_R^T da_t
     return das, dh, dc
 
 
