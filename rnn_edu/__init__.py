@@ -8,8 +8,9 @@ from .activations import GAMMA, sigmoid
 from .backward import step_backward
 from .gradients import NonFiniteGradientWarning, bptt
 from .clipping import clip_by_norm, clip_by_value, global_norm
-from .diagnostics import (count_params, hidden_grad_norms, jacobian_product_norms,
-                          largest_singular_value, overflow_step, repeated_products, spectral_radius)
+from .diagnostics import (count_params, effective_factor, hidden_grad_norms, jacobian_product_norms,
+                          largest_singular_value, overflow_step, repeated_products, spectral_radius,
+                          step_ratios)
 from .forward import ForwardResult, forward, step_forward
 from .gradcheck import gradient_check, numerical_gradient
 from .losses import predict, softmax
@@ -24,9 +25,9 @@ __version__ = "0.1.0"
 __all__ = [
     "GAMMA", "ForwardResult", "GRUParams", "LSTMParams", "NonFiniteGradientWarning", "RNNParams",
     "StackedGRUParams", "StackedLSTMParams", "StackedRNNParams", "params_from_torch", "params_to_torch",
-    "TrainHistory", "bptt", "clip_by_norm", "clip_by_value", "count_params", "forward",
+    "TrainHistory", "bptt", "clip_by_norm", "clip_by_value", "count_params", "effective_factor", "forward",
     "global_norm", "gradient_check", "hidden_grad_norms", "init_params", "jacobian_product_norms",
     "largest_singular_value", "numerical_gradient", "overflow_step", "predict", "repeated_products",
     "scale_to_spectral_radius", "sgd_step", "sigmoid", "softmax", "spectral_radius", "step_backward",
-    "step_forward", "train",
+    "step_forward", "step_ratios", "train",
 ]

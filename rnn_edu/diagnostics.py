@@ -5,6 +5,8 @@ Backwards through time the gradient is multiplied, once per step, by the Jacobia
     dh_t/dh_{t-1} = diag(f'(a_t)) W_R,      so  ||dh_t/dh_{t-k}|| <= (gamma * sigma_max(W_R))^k
 
 with gamma = max|f'| (1 for tanh, 1/4 for sigmoid). Below 1 the product must vanish.
+That is a BOUND. What a network actually does is measured by `step_ratios` and
+`effective_factor`: the geometric mean of the ratios ||dL/dh_{t-1}|| / ||dL/dh_t||.
 """
 import numpy as np
 
@@ -73,6 +75,47 @@ def _gated_norms(cell, layer, cache, dhs, cell_state):
     return (h_norms, c_norms) if cell_state else h_norms
 
 
+def step_ratios(norms):
+    """r_t = ||dL/dh_{t-1}|| / ||dL/dh_t|| for t = T..2: what one step back did, measured.
+
+    norms: (T,) from `hidden_grad_norms`. Returns (T - 1,) ordered from the last step back
+    (entry 0 is the step from h_T to h_{T-1}).
+    """
+    norms = np.asarray(norms, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return norms[-2::-1] / norms[:0:-1]
+
+
+def effective_factor(norms):
+    """The measured effective per-step factor: the geometric mean of the T - 1 step ratios,
+
+        (prod_t r_t)^(1 / (T - 1)) = (||dL/dh_1|| / ||dL/dh_T||)^(1 / (T - 1)).
+
+    Unlike the bound gamma * sigma_max(W_R), it is what the gradient did on average per step.
+    nan when undefined (T = 1, a zero, inf or nan at either end).
+    """
+    norms = np.asarray(norms, dtype=np.float64)
+    if norms.size < 2 or not np.all(np.isfinite(norms[[0, -1]])) or norms[-1] <= 0:
+        return float("nan")
+    with np.errstate(divide="ignore", over="ignore", under="ignore"):
+        return float((norms[0] / norms[-1]) ** (1.0 / (norms.size - 1)))
+
+
+GROWTH_WORDS = ((0.0, "cut off (no gradient reaches t = 1)"), (1e-3, "vanishing"), (1e-1, "shrinking"),
+                (1e1, "roughly stable"), (1e3, "growing"))
+
+
+def growth_word(ratio):
+    """The course's one word scale for ||dL/dh_1|| / ||dL/dh_T|| (lesson 04 and its explorer):
+    <= 1e-3 vanishing, <= 0.1 shrinking, <= 10 roughly stable, <= 1e3 growing, above exploding."""
+    if not np.isfinite(ratio):
+        return "overflow (inf or nan)"
+    for limit, word in GROWTH_WORDS:
+        if ratio <= limit:
+            return word
+    return "exploding"
+
+
 def jacobian_product_norms(params, xs, h0=None, *, activation="tanh", item=0):
     """||dh_T/dh_{T-k}||_2 for k = 1..T, for one sequence of the batch (index `item`).
 
@@ -92,6 +135,15 @@ def jacobian_product_norms(params, xs, h0=None, *, activation="tanh", item=0):
             product = product @ (d_f(hs[t].astype(np.float64))[:, None] * W_R)
             norms.append(np.linalg.norm(product, ord=2) if np.all(np.isfinite(product)) else np.inf)
     return np.array(norms)
+
+
+def saturation(params, xs, h0=None, *, activation="tanh", level=0.99):
+    """(share of hidden states with |h| > level, mean f'(a_t) over all states): how saturated
+    a one-layer tanh RNN is on xs. Near-saturated units pass almost no gradient, since every
+    gradient reaching a_t is multiplied by f'(a_t) = 1 - h_t^2."""
+    _, d_f = get_activation(activation)
+    hs = forward(params, xs, h0, activation=activation).hs.astype(np.float64)
+    return float(np.mean(np.abs(hs) > level)), float(np.mean(d_f(hs)))
 
 
 def count_params(n_in, n_hidden, n_out, cell="rnn"):

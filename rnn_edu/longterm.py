@@ -43,7 +43,11 @@ def make_params(n_in, seed, cell="rnn", hidden=16):
         raise ValueError(f"cell: expected one of {', '.join(CELLS)}, got {cell!r}.")
     if cell == "rnn":
         return init_params(n_in, hidden, 2, seed=seed)
-    return init_params(n_in, hidden, 2, seed=seed, cell=cell)
+    try:
+        return init_params(n_in, hidden, 2, seed=seed, cell=cell)
+    except TypeError as err:
+        raise ValueError(f"cell: {cell!r} needs init_params(..., cell=) from the gated cells "
+                         f"(issue 11); this rnn_edu has only the plain RNN ({err}).") from None
 
 
 def accuracy(params, xs, cues):

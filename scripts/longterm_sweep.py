@@ -6,7 +6,7 @@
 Writes rnn_edu/assets/longterm_sweep_<cell>.json (records as in rnn_edu.longterm.run_one);
 lesson 06 reads it with rnn_edu.longterm.load_sweep. Records of an existing file for other
 (gap, seed) pairs are kept, so a sweep can be extended a few gaps at a time.
-The full plain-RNN sweep takes about 10 minutes of one core: run it with `nice -n 10`.
+The full plain-RNN sweep takes about 5 minutes of one core (CPU time): run it with `nice -n 10`.
 """
 import argparse
 import json

@@ -126,3 +126,8 @@ def test_longterm_figures():
     _check(longterm.plot_accuracy_vs_gap([2, 5, 10], np.array([[1, 1], [0.9, 1], [0.5, 0.6]])))
     _check(longterm.plot_signal_to_cue({"gap 3": np.array([1e-3, 1e-2, 1e-1, 1.0, 1.0])}))
     _check(longterm.plot_path_factors({"forget gate": 0.99, "plain": 0.9}, steps=50))
+
+
+def test_learning_curves_figure():
+    recs = [{"gap": 5, "seed": s, "held_out_curve": [[100, 0.5], [200, 0.9 + 0.01 * s]]} for s in range(2)]
+    _check(longterm.plot_learning_curves(recs, [5]))

@@ -72,7 +72,7 @@ SEED_QUESTIONS = {
     "exploding-4-byte-overflow": ("04", "numeric", 10),
     "exploding-float32-overflow": ("04", "numeric", 39),
     "many-to-one-hidden-state": ("01", "single", "Either the last step's hidden state or all of them combined"),
-    "regression-output-activation": ("01", "single", r"$\hat{y}_t = \mathrm{ReLU}(W_O h_t)$"),
+    "regression-output-activation": ("01", "single", r"$\hat{y} = \mathrm{ReLU}(W_O h_T)$"),
 }
 
 

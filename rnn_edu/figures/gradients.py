@@ -14,6 +14,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from ..activations import d_sigmoid, d_tanh, sigmoid
+from ..diagnostics import effective_factor
 from . import COURSE_STYLE
 from .display import smallest_text_px
 from .legends import legend_off_the_curves
@@ -37,15 +38,14 @@ def _decade_label(value, _pos):
 
 
 def measured_factor(norms):
-    """The measured per-step factor: the geometric mean of the T - 1 step-to-step ratios.
+    """The measured per-step factor (`rnn_edu.diagnostics.effective_factor`)."""
+    return effective_factor(norms)
 
-    (||dL/dh_1|| / ||dL/dh_T||)^(1 / (T - 1)); nan when it is undefined (T = 1, inf, nan).
-    """
-    norms = np.asarray(norms, dtype=np.float64)
-    if norms.size < 2 or not np.all(np.isfinite(norms[[0, -1]])) or norms[-1] <= 0:
-        return float("nan")
-    with np.errstate(divide="ignore", over="ignore", under="ignore"):
-        return float((norms[0] / norms[-1]) ** (1.0 / (norms.size - 1)))
+
+def measured_label(label, norms):
+    """'<label>: measured × g per step' (g = effective_factor(norms)), or the label alone if g is undefined."""
+    g = effective_factor(norms)
+    return f"{label}: measured × {g:.2f} per step" if np.isfinite(g) and g > 0 else label
 
 
 def draw_grad_norms(ax, norms, *, bound_factor=None, title=None, cell_norms=None):
@@ -93,13 +93,14 @@ def draw_grad_norms(ax, norms, *, bound_factor=None, title=None, cell_norms=None
 def grad_norms_figure(curves, *, title=None):
     """Several ||dL/dh_t|| curves on one log axis, for a notebook.
 
-    curves: dict {label: (T,) array of norms}. Returns the pyplot Figure.
+    curves: dict {label: (T,) array of norms}. Each legend entry names the measured effective
+    factor per step (`effective_factor`) when it is defined. Returns the pyplot Figure.
     """
     import matplotlib.pyplot as plt
     fig, ax = plt.subplots()
     for label, norms in curves.items():
         norms = np.asarray(norms, dtype=np.float64)
-        ax.plot(np.arange(1, norms.size + 1), np.where(norms > 0, norms, np.nan), label=label)
+        ax.plot(np.arange(1, norms.size + 1), np.where(norms > 0, norms, np.nan), label=measured_label(label, norms))
     ax.set_yscale("log")
     ax.set_xlabel(X_LABEL)
     ax.set_ylabel(Y_LABEL)

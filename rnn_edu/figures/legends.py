@@ -28,12 +28,17 @@ def points_under_legend(ax, legend):
     for line in ax.get_lines():
         xy = ax.transData.transform(np.column_stack(line.get_data()).astype(np.float64))
         xy = xy[np.all(np.isfinite(xy), axis=1)]
-        drawn = [xy] if line.get_linestyle() in ("None", "", " ") else [
-            np.linspace(a, b, max(2, int(np.hypot(*(b - a)) / 2))) for a, b in zip(xy[:-1], xy[1:])]
-        for x, y in (p for points in drawn for p in points):
-            if inside.contains(x, y) and box.contains(x, y):
-                covered += 1
+        if line.get_linestyle() not in ("None", "", " "):        # a drawn line: follow its path
+            segments = [np.linspace(a, b, max(2, int(np.hypot(*(b - a)) / 2))) for a, b in zip(xy[:-1], xy[1:])]
+            xy = np.concatenate(segments) if segments else xy[:0]
+        covered += int(np.count_nonzero(_within(xy, inside) & _within(xy, box)))
     return covered
+
+
+def _within(xy, bbox):
+    """Which of the (N, 2) display points lie in bbox (edges included)."""
+    (x0, y0), (x1, y1) = np.sort(bbox.get_points(), axis=0)
+    return (xy[:, 0] >= x0) & (xy[:, 0] <= x1) & (xy[:, 1] >= y0) & (xy[:, 1] <= y1)
 
 
 def legend_off_the_curves(ax, places=LEGEND_PLACES):

@@ -25,6 +25,7 @@ import numpy as np
 
 import rnn_edu
 from rnn_edu.figures.display import img_html
+from rnn_edu.diagnostics import growth_word
 from rnn_edu.figures.gradients import frame_width_px, grad_norms_frame, measured_factor
 from rnn_edu.quiz.style import fallback_text, style_widget
 
@@ -60,14 +61,8 @@ def gated_params(seed, cell, gate_bias):
 
 
 def classify(ratio):
-    """A word for ||dL/dh_1|| / ||dL/dh_T||."""
-    if not np.isfinite(ratio):
-        return "overflow (inf or nan)"
-    for limit, word in [(0.0, "cut off (no gradient reaches t = 1)"), (1e-3, "vanishing"),
-                        (1e-1, "shrinking"), (1e1, "roughly stable"), (1e3, "growing")]:
-        if ratio <= limit:
-            return word
-    return "exploding"
+    """A word for ||dL/dh_1|| / ||dL/dh_T|| (`rnn_edu.diagnostics.growth_word`)."""
+    return growth_word(ratio)
 
 
 def _number_box(kind, value, low, high, step, description, tooltip):
