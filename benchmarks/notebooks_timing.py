@@ -16,12 +16,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = ("00_start_here", "01_training_an_rnn", "02_training_parameters",
            "03_backprop_through_time", "04_vanishing_exploding", "05_gradient_clipping",
-           "06_long_term_dependencies")
+           "06_long_term_dependencies", "07_gated_cells")
 NBVAL = ["--nbval", "--nbval-current-env", "--nbval-sanitize-with", "tests/nbval_sanitize.cfg"]
 
 
 def notebooks():
-    """The lesson notebooks in notebooks/ (the expected seven and any other NN_*.ipynb), sorted."""
+    """The lesson notebooks in notebooks/ (the expected eight and any other NN_*.ipynb), sorted."""
     found = {p.stem for p in (ROOT / "notebooks").glob("[0-9]*.ipynb")}
     return sorted(set(LESSONS) | found)
 

@@ -7,7 +7,7 @@ import pytest
 import rnn_edu
 from rnn_edu.exercises import ExerciseResult, use_yours_or_library
 from rnn_edu.exercises import (bptt, forward, gradcheck, lesson00, lesson01, lesson02, lesson03,
-                               lesson04, lesson05, lesson06, loss, training)
+                               lesson04, lesson05, lesson06, lesson07, loss, training)
 
 
 def make_stub(name):
@@ -32,6 +32,7 @@ FUNCTION_CHECKERS = [
     (lesson02.check_count_params, "my_count_params"),
     (lesson04.check_gradient_bound, "gradient_bound"),
     (lesson06.check_steps_below, "steps_below"),
+    (lesson07.check_lstm_step_forward, "lstm_step_forward"),
 ]
 
 VALUE_CHECKERS = [
@@ -130,6 +131,7 @@ def test_fallback_never_raises_even_if_the_checker_does(capsys):
     (lesson06.check_steps_below, lesson06.steps_below),
     (gradcheck.check_numerical_gradient, gradcheck.library_numerical_gradient),
     (training.check_train_on_windows, training.library_train_on_windows),
+    (lesson07.check_lstm_step_forward, lesson07.library_lstm_step_forward),
 ])
 def test_every_library_fallback_passes_its_own_checker(checker, library):
     """A fallback must be a drop-in for the learner's function: same signature, same results."""

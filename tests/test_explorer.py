@@ -222,3 +222,73 @@ def test_numerics_do_not_import_widgets():
             "print('ipywidgets' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+# ---- the cell switch (lesson 07) ----
+
+def test_cell_switch_is_labelled_and_starts_on_the_plain_rnn():
+    e = gradient_explorer(seed=0)
+    assert isinstance(e.cell, w.ToggleButtons) and tuple(e.cell.options) == ("rnn", "lstm", "gru")
+    assert e.cell.value == "rnn" and e.cell.description == "cell" and len(e.cell.tooltips) == 3
+    assert isinstance(e.gate_bias, w.BoundedFloatText) and e.gate_bias.description == "gate bias"
+    assert e.gate_bias.tooltip and e.gate_bias.disabled and not e.radius.disabled
+    assert e.cell in e.container.children
+    assert e.cell_norms is None
+
+
+@pytest.mark.parametrize("cell, bias, length", [("lstm", 1.0, 50), ("lstm", 5.0, 100), ("gru", 1.0, 80),
+                                                ("gru", -2.0, 20)])
+def test_gated_cells_show_hidden_grad_norms_of_their_weights(cell, bias, length):
+    e = gradient_explorer(seed=0)
+    e.set(cell=cell, gate_bias=bias, length=length)
+    params = rnn_edu.init_params(4, 16, 4, seed=0, cell=cell)
+    params.b_h[16:32] = bias                                   # the forget gate (LSTM) / update gate (GRU)
+    _, xs, targets = explorer_problem(0)
+    if cell == "lstm":
+        h, c = rnn_edu.hidden_grad_norms(params, xs[:length], targets, cell_state=True)
+        np.testing.assert_allclose(e.cell_norms, c, rtol=1e-9)
+        assert "Cell state: ‖∂L/∂c<sub>1</sub>‖ / ‖∂L/∂c<sub>T</sub>‖ = " + f"{c[0] / c[-1]:.2e}" in e.readout.value
+        assert "cell state dashed" in e.image.value
+    else:
+        h = rnn_edu.hidden_grad_norms(params, xs[:length], targets)
+        assert e.cell_norms is None and "Cell state" not in e.readout.value
+    np.testing.assert_allclose(e.norms, h, rtol=1e-9)
+    assert _readout_ratio(e) == pytest.approx(h[0] / h[-1], rel=6e-3)
+    assert f"σ({bias:.1f}) = {1 / (1 + np.exp(-bias)):.2f}" in e.readout.value
+    assert "Upper bound" not in e.readout.value                 # no sigma_max bound for a non-square W_R
+    assert e.radius.disabled and e.activation.disabled and not e.gate_bias.disabled
+    alt = re.search(r"alt='([^']+)'", e.image.value).group(1)
+    assert cell.upper() in alt and f"bias b_{'f' if cell == 'lstm' else 'z'} = {bias:.1f}" in alt
+
+
+def test_a_larger_forget_bias_carries_the_signal_further():
+    e = gradient_explorer(seed=0)
+    ratios = []
+    for bias in (0.0, 1.0, 5.0):
+        e.set(cell="lstm", gate_bias=bias, length=100)
+        ratios.append(e.norms[0] / e.norms[-1])
+    assert ratios[0] < ratios[1] < ratios[2]
+
+
+def test_switching_back_to_the_rnn_restores_its_frame():
+    a, b = gradient_explorer(seed=0), gradient_explorer(seed=0)
+    before = a.readout.value
+    a.set(cell="gru", gate_bias=3.0)
+    assert a.readout.value != before and a.png != b.png
+    a.cell.value = "rnn"
+    assert a.readout.value == before and a.png == b.png and a.cell_norms is None
+    assert not a.radius.disabled and a.gate_bias.disabled
+
+
+def test_gated_corners_run_without_warnings_or_open_figures():
+    e = gradient_explorer(seed=0, cell="lstm")
+    assert e.cell.value == "lstm"
+    plt.close("all")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for cell in ("lstm", "gru"):
+            for bias in (e.gate_bias.min, e.gate_bias.max):
+                for length in (e.length.min, e.length.max):
+                    e.set(cell=cell, gate_bias=bias, length=length)
+                    assert e.png.startswith(PNG_MAGIC)
+    assert plt.get_fignums() == []

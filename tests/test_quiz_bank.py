@@ -41,6 +41,12 @@ def _clipped_steps():
     return int(np.sum(norms > 2 * np.median(norms)))
 
 
+def _lstm_layer_params():
+    """Entries of W_F, W_R and b_h of an LSTM layer with D = 10 inputs and H = 20 units."""
+    p = rnn_edu.init_params(10, 20, 5, cell="lstm")
+    return p.W_F.size + p.W_R.size + p.b_h.size
+
+
 # Every numeric question's key, computed independently of the YAML.
 COMPUTED_KEYS = {
     "intro-demo-numeric": lambda: 2 ** 10,
@@ -57,6 +63,7 @@ COMPUTED_KEYS = {
     "clip-norm-result": _clip_result,
     "clip-threshold-count": _clipped_steps,
     "gap-gradient-numeric": lambda: 0.5 ** 10,
+    "lstm-layer-param-count": _lstm_layer_params,
 }
 
 SEED_QUESTIONS = {
@@ -75,9 +82,9 @@ def test_bank_size_and_lessons():
     counts = {}
     for q in quiz.all_questions():
         counts[q.lesson] = counts.get(q.lesson, 0) + 1
-    assert sorted(counts) == [f"{i:02d}" for i in range(7)]
+    assert sorted(counts) == [f"{i:02d}" for i in range(8)]
     assert counts["00"] >= 3
-    assert all(counts[f"{i:02d}"] >= 4 for i in range(1, 7))
+    assert all(counts[f"{i:02d}"] >= 4 for i in range(1, 8))
     assert sum(counts[f"{i:02d}"] for i in range(1, 7)) >= 30
     assert quiz.lessons() == sorted(counts)
     assert len(quiz.lesson_questions("04")) == counts["04"]

@@ -48,7 +48,7 @@ def measured_label(label, norms):
     return f"{label}: measured × {g:.2f} per step" if np.isfinite(g) and g > 0 else label
 
 
-def draw_grad_norms(ax, norms, *, bound_factor=None, title=None):
+def draw_grad_norms(ax, norms, *, bound_factor=None, title=None, cell_norms=None):
     """Plot ||dL/dh_t|| against t = 1..T on a log axis.
 
     norms: (T,) array from `rnn_edu.hidden_grad_norms` (only L_T scored).
@@ -58,13 +58,17 @@ def draw_grad_norms(ax, norms, *, bound_factor=None, title=None):
         within a few steps, and says nothing about what happens: it is not drawn.
     A dotted line shows the measured average factor per step (see `measured_factor`).
     Zeros (a path cut by inactive ReLUs) cannot be shown on a log axis and are left out.
+    cell_norms: (T,) ||dL/dc_t|| of an LSTM's cell state, drawn dashed (None: not drawn).
     """
     norms = np.asarray(norms, dtype=np.float64)
     T = norms.size
     t = np.arange(1, T + 1)
-    low, high = _positive_limits(norms)
+    low, high = _positive_limits(norms if cell_norms is None else np.concatenate([norms, cell_norms]))
     shown = np.where(norms > 0, norms, np.nan)
     ax.plot(t, shown, marker="o", markersize=3, lw=1.5, label="||dL/dh_t|| (loss at t = T)")
+    if cell_norms is not None:
+        c = np.asarray(cell_norms, dtype=np.float64)
+        ax.plot(t, np.where(c > 0, c, np.nan), ls="--", lw=1.5, color="#2ca02c", label="||dL/dc_t|| (cell state)")
     g = measured_factor(norms)
     with np.errstate(over="ignore", under="ignore", invalid="ignore"):
         if np.isfinite(g) and g > 0:
@@ -80,7 +84,7 @@ def draw_grad_norms(ax, norms, *, bound_factor=None, title=None):
     ax.set_ylim(low, high)
     ax.set_xlim(0.5, T + 0.5)
     ax.set_xlabel(X_LABEL)
-    ax.set_ylabel(Y_LABEL)
+    ax.set_ylabel(Y_LABEL if cell_norms is None else "gradient norm (log scale)")
     ax.set_title(title or "How far back the gradient of L_T reaches", y=1.01)   # fixed y: no layout pass
     ax.legend(loc="best")
     return ax
@@ -109,7 +113,7 @@ def grad_norms_figure(curves, *, title=None):
 SHARPNESS = 2        # the PNG holds twice the pixels it is shown with, so it stays crisp
 
 
-def grad_norms_frame(norms, *, bound_factor=None, title=None):
+def grad_norms_frame(norms, *, bound_factor=None, title=None, cell_norms=None):
     """One explorer frame: (PNG bytes, size of its smallest text in PNG pixels).
 
     `draw_grad_norms` in the course style, rendered with Agg (no pyplot), SHARPNESS times
@@ -119,7 +123,7 @@ def grad_norms_frame(norms, *, bound_factor=None, title=None):
         fig = Figure(figsize=COURSE_STYLE["figure.figsize"], dpi=COURSE_STYLE["figure.dpi"])
         FigureCanvasAgg(fig)
         ax = fig.add_subplot()
-        draw_grad_norms(ax, norms, bound_factor=bound_factor, title=title)
+        draw_grad_norms(ax, norms, bound_factor=bound_factor, title=title, cell_norms=cell_norms)
         fig.subplots_adjust(left=0.15, right=0.97, bottom=0.15, top=0.91)   # tight_layout is slow
         dpi = SHARPNESS * COURSE_STYLE["figure.dpi"]
         buffer = io.BytesIO()
