@@ -22,12 +22,13 @@ def log_softmax_at(zs, targets):
     return np.take_along_axis(zs, targets[..., None], axis=-1)[..., 0] - lse
 
 
-def evaluate(params, ids, *, chunk=2000, max_chars=None):
+def evaluate(params, ids, *, chunk=2000, max_chars=None, h0=None):
     """Mean cross-entropy in nats per character of predicting ids[t+1] from ids[..t].
 
     params: any params container (n_in = n_out = V). ids: 1-D ints, at least 2 of them.
     chunk: characters per forward call (the state is carried across chunks).
     max_chars: evaluate on the first max_chars + 1 characters only (quick checks in training).
+    h0: the state to start from, for one stream (B = 1); zeros by default.
     """
     ids = np.asarray(ids)
     if ids.ndim != 1 or ids.size < 2 or not np.issubdtype(ids.dtype, np.integer):
@@ -42,7 +43,7 @@ def evaluate(params, ids, *, chunk=2000, max_chars=None):
     chunk = check_positive_int("chunk", chunk)
     if max_chars is not None:
         ids = ids[:check_positive_int("max_chars", max_chars) + 1]
-    total, h = 0.0, None
+    total, h = 0.0, h0
     for s in range(0, len(ids) - 1, chunk):
         X = ids[s:min(s + chunk, len(ids) - 1)]
         Y = ids[s + 1:s + 1 + len(X)]
