@@ -139,3 +139,30 @@ def test_what_the_prose_says_about_the_runs_is_what_the_data_show():
     assert max(noclip["norms"]) > 30_000 and 400 < np.median(noclip["norms"]) < 500
     n = np.array(clipped["norms"])
     assert np.all(n > 5.0) and n.max() > 3 * np.median(n)            # every update clipped; spikes
+
+
+def _good_probs(z, T):
+    s = np.asarray(z, float) / T
+    e = np.exp(s - s.max())
+    return e / e.sum()
+
+
+@pytest.mark.parametrize("fn, hint", [
+    (lambda z, T: np.exp(z / T) / np.exp(z / T).sum(), "overflow"),
+    (lambda z, T: _good_probs(np.asarray(z) * T * T, T), "multiplied the scores by T"),
+    (lambda z, T: _good_probs(z, 1.0), "temperature is missing"),
+    (lambda z, T: np.exp(z / T - np.max(z / T)), "add up to"),
+    (lambda z, T: None, "returned None"),
+    (lambda z, T: _good_probs(z, T)[:-1], "expected an array of shape"),
+])
+def test_lesson08_checker_names_the_mistake(fn, hint):
+    from rnn_edu.exercises import lesson08
+    r = lesson08.check_temperature_probs(fn)
+    assert not r.passed and hint in r.message, r.message
+
+
+def test_lesson08_checker_accepts_correct_answers():
+    from rnn_edu.exercises import lesson08
+    assert lesson08.check_temperature_probs(_good_probs).passed
+    assert lesson08.check_temperature_probs(lesson08.library_temperature_probs).passed
+    assert not lesson08.check_temperature_probs(3).passed
