@@ -42,3 +42,15 @@ def test_equivalence_check_catches_a_small_difference(monkeypatch):
 def test_flop_formula_for_equal_sizes():
     total, step = flops.bptt_flops(T=50, B=32, D=128, H=128, O=128)
     assert total == 16 * 50 * 32 * 128 ** 2 and step == total // 4
+
+
+@needs_torch
+def test_lm_bench_compares_the_same_model_and_recipes_train():
+    import lm_bench
+    from rnn_edu.corpus import shakespeare
+    vocab, tr, va, _ = shakespeare()
+    data = (vocab, tr, va[:3000])
+    ours, theirs, ratios = lm_bench.throughput(data, blocks=1, per_block=1)   # asserts equal losses
+    assert ours > 0 and theirs > 0 and len(ratios) == 1
+    r = lm_bench.quality_run(lm_bench.MINCHAR, 0.5, data)
+    assert r["updates"] > 10 and r["chars"] == 25 * r["updates"] and np.isfinite(r["val"])
