@@ -30,6 +30,7 @@ class Row:
     """The measurements of one (dtype, size)."""
     dtype: str
     n: int                       # D = H = O
+    cell: str = "rnn"            # 'rnn', 'lstm' or 'gru'
     pairs: int = 0               # alternating pairs of blocks
     calls: int = 0               # timed calls per block
     ours: list = field(default_factory=list)      # seconds per bptt call
@@ -85,13 +86,13 @@ def block(fn, calls):
     return float(np.median([seconds(fn) for _ in range(calls)]))
 
 
-def measure(T, B, n, dtype, with_torch, budget, min_pairs, max_pairs):
+def measure(T, B, n, dtype, with_torch, budget, min_pairs, max_pairs, cell="rnn"):
     """Check equivalence, then time bptt (and torch) in alternating blocks, about `budget` seconds."""
-    params, xs, targets = make_problem(T, B, n, dtype)
-    row = Row(DTYPE_NAMES[np.dtype(dtype)], n, flops=bptt_flops(T, B, n, n, n)[0])
+    params, xs, targets = make_problem(T, B, n, dtype, cell=cell)
+    row = Row(DTYPE_NAMES[np.dtype(dtype)], n, cell, flops=bptt_flops(T, B, n, n, n, cell)[0])
     ours = lambda: rnn_edu.bptt(params, xs, targets)  # noqa: E731
     sides = [ours]
-    rows, W = gemm_operands(T, B, n, dtype)
+    rows, W = gemm_operands(T, B, n, dtype, cell=cell)
     if with_torch:
         import torch
         row.max_diff = max(check_equivalence(params, xs, targets).values())
@@ -106,7 +107,7 @@ def measure(T, B, n, dtype, with_torch, budget, min_pairs, max_pairs):
         rates = matmul_rates(rows, W, B)               # right after numpy's own block
         row.big.append(rates["big"])
         row.step.append(rates["step"])
-        row.bound.append(matmul_bound_rate(T, B, n, n, n, rates))
+        row.bound.append(matmul_bound_rate(T, B, n, n, n, rates, cell))
         if with_torch:
             row.torch.append(block(sides[1], calls))
             rates = matmul_rates(t_rows, t_W, B, matmul=torch.mm)   # right after torch's block

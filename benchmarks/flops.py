@@ -17,16 +17,25 @@ many-to-many cross-entropy, N = T*B rows:
 
 of which 4 T B H^2 are in per-step (B, H) @ (H, H) products and the rest in
 whole-sequence products. (dL/dx_t is not needed and neither side computes it.)
+
+A gated cell with G gates (LSTM G = 4, GRU G = 3) has G times the hidden layer's
+products (W_F and W_R are (G H, D) and (G H, H)); the output layer's are unchanged:
+
+    total = 2 T B (2 G D H + 3 G H^2 + 3 H O),   per-step 4 G T B H^2
 """
 import time
 
 import numpy as np
 
 
-def bptt_flops(T, B, D, H, O):
+GATES = {"rnn": 1, "lstm": 4, "gru": 3}
+
+
+def bptt_flops(T, B, D, H, O, cell="rnn"):
     """Matrix-product FLOPs of one bptt call: (total, of which in per-step products)."""
-    total = 2 * T * B * (2 * D * H + 3 * H * H + 3 * H * O)
-    return total, 4 * T * B * H * H
+    G = GATES[cell]
+    total = 2 * T * B * (2 * G * D * H + 3 * G * H * H + 3 * H * O)
+    return total, 4 * G * T * B * H * H
 
 
 def matmul_seconds(a, b, repeats, calls=1, matmul=np.matmul):
@@ -41,29 +50,29 @@ def matmul_seconds(a, b, repeats, calls=1, matmul=np.matmul):
     return float(np.median(times))
 
 
-def gemm_operands(T, B, H, dtype, seed=0):
-    """Random operands for `matmul_rates`: rows (T*B, H) and W (H, H)."""
+def gemm_operands(T, B, H, dtype, seed=0, cell="rnn"):
+    """Random operands for `matmul_rates`: rows (T*B, H) and W (H, G H) (G gates)."""
     rng = np.random.default_rng(seed)
-    return rng.normal(size=(T * B, H)).astype(dtype), rng.normal(size=(H, H)).astype(dtype)
+    return rng.normal(size=(T * B, H)).astype(dtype), rng.normal(size=(H, GATES[cell] * H)).astype(dtype)
 
 
 def matmul_rates(rows, W, B, repeats=1, matmul=np.matmul):
     """GEMM throughput (GFLOP/s) at the two shapes bptt uses (numpy by default;
     pass torch tensors and matmul=torch.mm for torch's).
 
-    big:  rows @ W, i.e. (T*B, H) @ (H, H), as the whole-sequence products.
-    step: (B, H) @ (H, H), T of them back to back, as the per-step loop.
+    big:  rows @ W, i.e. (T*B, H) @ (H, G H), as the whole-sequence products.
+    step: (B, H) @ (H, G H), T of them back to back, as the per-step loop.
     """
     TB, H = rows.shape
-    flops = 2 * TB * H * H
+    flops = 2 * TB * H * W.shape[1]
     big = flops / matmul_seconds(rows, W, repeats, matmul=matmul) / 1e9
     step = flops / matmul_seconds(rows[:B], W, repeats, calls=TB // B, matmul=matmul) / 1e9
     return {"big": big, "step": step}
 
 
-def matmul_bound_rate(T, B, D, H, O, rates):
+def matmul_bound_rate(T, B, D, H, O, rates, cell="rnn"):
     """The GFLOP/s bptt would reach if it did nothing but its matrix products, each at
     the measured rate of its shape: total FLOPs / (big FLOPs / big rate + step FLOPs / step rate)."""
-    total, step = bptt_flops(T, B, D, H, O)
+    total, step = bptt_flops(T, B, D, H, O, cell)
     seconds = (total - step) / rates["big"] + step / rates["step"]
     return total / seconds

@@ -3,8 +3,11 @@ import math
 
 from flops import __doc__ as FLOPS_DOC
 
-# (dtype, sizes it applies to, largest allowed rnn_edu time / torch time)
-SPEED_TARGETS = [("float64", (32, 128, 512), 1.0), ("float32", (32, 128), 1.0), ("float32", (512,), 1.3)]
+# (cell, dtype, sizes it applies to, largest allowed rnn_edu time / torch time)
+SPEED_TARGETS = [("rnn", "float64", (32, 128, 512), 1.0), ("rnn", "float32", (32, 128), 1.0),
+                 ("rnn", "float32", (512,), 1.3)] + [
+                (cell, dtype, (32, 128, 512), 1.0) for cell in ("lstm", "gru") for dtype in ("float64", "float32")]
+CELL_NAMES = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
 GEMM_TARGET = ("float64", 512, 0.70)     # achieved / matmul-bound GFLOP/s at least this
 
 
@@ -13,20 +16,22 @@ def fmt(x, spec):
 
 
 def speed_table(rows, T, B):
-    head = [f"| dtype | D=H=O | blocks | rnn_edu (ms) | torch (ms) | rnn_edu / torch | "
+    head = [f"| cell | dtype | D=H=O | blocks | rnn_edu (ms) | torch (ms) | rnn_edu / torch | "
             f"GFLOP/s | numpy GEMM big / step (GFLOP/s) | of matmul-bound | of big GEMM | "
             f"torch GEMM big / step | max rel. diff |",
-            "|---|---|---|---|---|---|---|---|---|---|---|---|"]
-    body = [f"| {r.dtype} | {r.n} | {r.pairs} x {r.calls} | {fmt(r.median('ours') * 1e3, '.2f')} | "
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    body = [f"| {CELL_NAMES[r.cell]} | {r.dtype} | {r.n} | {r.pairs} x {r.calls} | {fmt(r.median('ours') * 1e3, '.2f')} | "
             f"{fmt(r.median('torch') * 1e3, '.2f')} | {fmt(r.ratio, '.2f')} | {r.gflops:.1f} | "
             f"{r.median('big'):.0f} / {r.median('step'):.0f} | {r.of_bound:.0%} | {r.of_big:.0%} | "
             f"{fmt(r.median('torch_big'), '.0f')} / {fmt(r.median('torch_step'), '.0f')} | "
             f"{fmt(r.max_diff, '.1e')} |" for r in rows]
     return [f"One `bptt` call (forward + backward, cross-entropy, many-to-many), T={T}, B={B}, "
-            "against torch on the same weights and data. 'blocks' = pairs of alternating blocks "
+            "against torch (nn.RNN, nn.LSTM or nn.GRU with nn.Linear and autograd) on the same "
+            "weights and data, one cell after the other, each size and dtype interleaved. 'blocks' = pairs of alternating blocks "
             "x timed calls per block; times are medians, 'rnn_edu / torch' is the median of the "
             "per-pair ratios. GFLOP/s counts the matrix products only (formula below); "
-            "'GEMM big / step' is numpy's rate for (T*B, H) @ (H, H) and for (B, H) @ (H, H), "
+            "'GEMM big / step' is numpy's rate for (T*B, H) @ (H, G H) and for (B, H) @ (H, G H) "
+            "(G = 1 for the RNN, 4 for the LSTM, 3 for the GRU), "
             "measured between the blocks; 'of matmul-bound' compares the achieved rate with "
             "the rate bptt would have if it did nothing but its products at those two measured "
             "rates, 'of big GEMM' with the big-shape rate alone; 'torch GEMM' is torch.mm's rate "
@@ -36,21 +41,24 @@ def speed_table(rows, T, B):
 
 def check_targets(rows):
     """Lines saying which targets hold, and by how much the others miss."""
-    by_key = {(r.dtype, r.n): r for r in rows}
+    by_key = {(r.cell, r.dtype, r.n): r for r in rows}
     lines = []
-    for dtype, sizes, limit in SPEED_TARGETS:
+    for cell, dtype, sizes, limit in SPEED_TARGETS:
         for n in sizes:
-            r = by_key.get((dtype, n))
-            if r is None or math.isnan(r.ratio):
-                lines.append(f"- {dtype} H={n}: rnn_edu / torch <= {limit}: not measured (no torch)")
+            r = by_key.get((cell, dtype, n))
+            name = f"{CELL_NAMES[cell]} {dtype} H={n}"
+            if r is None:
+                continue
+            if math.isnan(r.ratio):
+                lines.append(f"- {name}: rnn_edu / torch <= {limit}: not measured (no torch)")
                 continue
             verdict = "holds" if r.ratio <= limit else f"MISSED by {r.ratio / limit - 1:.0%}"
-            lines.append(f"- {dtype} H={n}: rnn_edu / torch = {r.ratio:.2f} (target <= {limit}): {verdict}")
+            lines.append(f"- {name}: rnn_edu / torch = {r.ratio:.2f} (target <= {limit}): {verdict}")
     dtype, n, share = GEMM_TARGET
-    r = by_key.get((dtype, n))
+    r = by_key.get(("rnn", dtype, n))
     if r is not None:
         verdict = "holds" if r.of_bound >= share else f"MISSED by {share - r.of_bound:.0%} points"
-        lines.append(f"- {dtype} H={n}: {r.of_bound:.0%} of the matmul-bound GEMM throughput "
+        lines.append(f"- RNN {dtype} H={n}: {r.of_bound:.0%} of the matmul-bound GEMM throughput "
                      f"(target >= {share:.0%}): {verdict}; against the big-shape GEMM rate "
                      f"alone it is {r.of_big:.0%}")
     return lines
@@ -124,6 +132,8 @@ def limits_notes(rows):
         "alone is shown too.",
     ]
     for r in rows:
+        if r.cell != "rnn":
+            continue
         if r.torch_big and r.dtype == "float64" and r.n == 512:
             lines.append(
                 f"- At H=512 in float64 the time is mostly matrix products, so the ratio to torch "

@@ -1,8 +1,8 @@
 """Benchmarks of rnn_edu: `make bench`, or `python benchmarks/run.py [--quick]`.
 
-1. speed of one bptt call against PyTorch (nn.RNN + Linear + autograd), interleaved,
-   float64 and float32, D = H = O in {32, 128, 512}, T = 50, B = 32
-   (after checking that both give the same loss and gradients);
+1. speed of one bptt call against PyTorch (nn.RNN / nn.LSTM / nn.GRU + Linear + autograd),
+   interleaved, float64 and float32, D = H = O in {32, 128, 512}, T = 50, B = 32
+   (after checking that both give the same loss and gradients), for each cell;
 2. achieved GFLOP/s against numpy's matrix-multiply throughput measured alongside;
 3. peak memory of bptt at T = 1000: full, truncated, windowed;
 4. time of each lesson notebook, and of the whole course, under nbval;
@@ -21,7 +21,7 @@ from pathlib import Path
 import machine
 
 HERE = Path(__file__).resolve().parent
-T, B, SIZES = 50, 32, (32, 128, 512)
+T, B, SIZES, CELLS = 50, 32, (32, 128, 512), ("rnn", "lstm", "gru")
 
 
 def parse_args(argv=None):
@@ -33,6 +33,8 @@ def parse_args(argv=None):
     ap.add_argument("--no-notebooks", action="store_true", help="skip the nbval timings")
     ap.add_argument("--lm-only", action="store_true", help="only the language-model rows (lm_bench.py)")
     ap.add_argument("--no-lm", action="store_true", help="skip the language-model rows")
+    ap.add_argument("--cells", default=",".join(CELLS),
+                    help="which cells to time, comma-separated (default: rnn,lstm,gru)")
     ap.add_argument("--output", type=Path, default=None,
                     help="where to write the Markdown (default benchmarks/RESULTS.md; none with --quick)")
     return ap.parse_args(argv)
@@ -65,13 +67,13 @@ def setup_torch(threads):
 def speed_section(with_torch):
     budget, lo, hi = (0.5, 3, 3) if args.quick else (args.seconds, 7, 101)
     rows = []
-    for dtype in (np.float64, np.float32):
-        for n in SIZES:
-            row = compare.measure(T, B, n, dtype, with_torch, budget, lo, hi)
-            print(f"  {row.dtype} n={n}: {row.pairs} pairs of {row.calls}-call blocks, "
-                  f"rnn_edu {row.median('ours') * 1e3:.2f} ms, ratio {report.fmt(row.ratio, '.2f')}",
-                  flush=True)
-            rows.append(row)
+    cases = [(c, d, n) for c in args.cells.split(",") for d in (np.float64, np.float32) for n in SIZES]
+    for cell, dtype, n in cases:
+        row = compare.measure(T, B, n, dtype, with_torch, budget, lo, hi, cell=cell)
+        print(f"  {cell} {row.dtype} n={n}: {row.pairs} pairs of {row.calls}-call blocks, "
+              f"rnn_edu {row.median('ours') * 1e3:.2f} ms, ratio {report.fmt(row.ratio, '.2f')}",
+              flush=True)
+        rows.append(row)
     return rows
 
 
@@ -94,7 +96,18 @@ def main():
     print("Machine:\n" + "\n".join(report.machine_lines(info)), flush=True)
 
     print("\nSpeed" + (" (interleaved with torch):" if with_torch else ":"), flush=True)
-    rows = speed_section(with_torch)
+    all_rows = speed_section(with_torch)
+    rows = [r for r in all_rows if r.cell == "rnn"]
+    gated = [r for r in all_rows if r.cell != "rnn"]
+    gated_text = gated_section(gated, with_torch, started, cpu_start) if gated else None
+    out = args.output or (None if args.quick else HERE / "RESULTS.md")
+    old = out.read_text() if out is not None and out.exists() else ""
+    if not rows:       # only gated cells asked for: update their section, leave the rest alone
+        print("\n" + gated_text)
+        if out is not None:
+            out.write_text(results_md.replace_section(old, GATED_SECTION, "benchmarks/run.py", gated_text))
+            print(f"Wrote {out}")
+        return 0
     speed = report.speed_table(rows, T, B)
     if not with_torch:
         speed += ["", "torch is not installed: the PyTorch columns and the equivalence check are skipped."]
@@ -120,13 +133,36 @@ def main():
     busy, steal, own = (end - start for end, start in zip(machine.cpu_seconds(), cpu_start))
     header = report.header(args.quick, args.threads, elapsed, (busy - own) / elapsed, steal / elapsed)
     text = report.document(sections, header)
+    if gated_text is not None:
+        text = results_md.replace_section(text, GATED_SECTION, "benchmarks/run.py", gated_text)
     print("\n" + text)
-    out = args.output or (None if args.quick else HERE / "RESULTS.md")
     if out is not None:
-        old = out.read_text() if out.exists() else ""
         out.write_text(results_md.keep_sections(old, text))  # other harnesses' sections stay
         print(f"Wrote {out}")
     return 0 if args.no_lm else lm_rows()
+
+
+GATED_SECTION = "gated-speed"
+
+
+def gated_section(rows, with_torch, started, cpu_start):
+    """The LSTM and GRU rows: their own marked section of RESULTS.md, so that
+    `run.py --cells lstm,gru` can refresh them without re-running everything else."""
+    busy, steal, own = (end - start for end, start in zip(machine.cpu_seconds(), cpu_start))
+    elapsed = time.time() - started
+    import datetime
+    lines = ["## Speed: LSTM and GRU bptt against PyTorch", "",
+             f"Measured on {datetime.date.today().isoformat()} by `benchmarks/run.py` "
+             f"(cells {', '.join(sorted({r.cell for r in rows}))}), numpy and torch both with "
+             f"{args.threads} thread{'s' if args.threads != 1 else ''}{' (--quick: do not cite)' if args.quick else ''}; while the timings "
+             f"ran, other processes kept on average {max(busy - own, 0.0) / elapsed:.2f} CPUs busy and the "
+             f"hypervisor took {steal / elapsed:.2f}. Same method and columns as the RNN table at the top of this file; "
+             "FLOPs as in flops.py with G gates.", ""]
+    lines += report.speed_table(rows, T, B)[2:]
+    if not with_torch:
+        lines += ["", "torch is not installed: the PyTorch columns and the equivalence check are skipped."]
+    lines += ["", "Targets:", ""] + report.check_targets(rows)
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

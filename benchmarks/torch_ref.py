@@ -1,12 +1,14 @@
-"""The PyTorch reference: the same RNN, loss and gradients as `rnn_edu.bptt`.
+"""The PyTorch reference: the same network, loss and gradients as `rnn_edu.bptt`.
 
     h_t = tanh(W_F x_t + W_R h_{t-1} + b_h)     torch.nn.RNN (tanh, batch_first=False, bias)
+          or the LSTM / GRU cell                 torch.nn.LSTM / torch.nn.GRU (same layout)
     z_t = W_O h_t + b_o                          torch.nn.Linear
     L   = (1/B) sum_t sum_b CE(z_t[b], y_t[b])   cross_entropy(reduction="sum") / B
 
-nn.RNN has two biases (bias_ih_l0 + bias_hh_l0); b_h goes into bias_ih_l0 and
-bias_hh_l0 is zero, so the sum is b_h. Torch is optional: `available()` says
-whether it can be imported, and nothing here imports it at module load.
+nn.RNN and nn.LSTM have two biases (bias_ih_l0 + bias_hh_l0); b_h goes into bias_ih_l0
+and bias_hh_l0 is zero, so the sum is b_h (rnn_edu.params_to_torch); the GRU's b_R is
+its bias_hh_l0. Torch is optional: `available()` says whether it can be imported, and
+nothing here imports it at module load.
 """
 import numpy as np
 
@@ -32,19 +34,9 @@ class TorchRNN:
 
     def __init__(self, params, xs, targets):
         import torch
-        from torch import nn
         self.torch = torch
-        dtype = getattr(torch, DTYPE_NAMES[params.dtype])
-        self.rnn = nn.RNN(params.n_in, params.n_hidden, nonlinearity="tanh", bias=True,
-                          batch_first=False, dtype=dtype)
-        self.out = nn.Linear(params.n_hidden, params.n_out, bias=True, dtype=dtype)
-        with torch.no_grad():
-            self.rnn.weight_ih_l0.copy_(torch.from_numpy(params.W_F))
-            self.rnn.weight_hh_l0.copy_(torch.from_numpy(params.W_R))
-            self.rnn.bias_ih_l0.copy_(torch.from_numpy(params.b_h))
-            self.rnn.bias_hh_l0.zero_()
-            self.out.weight.copy_(torch.from_numpy(params.W_O))
-            self.out.bias.copy_(torch.from_numpy(params.b_o))
+        self.cell = params.cell
+        self.rnn, self.out = rnn_edu.params_to_torch(params)
         self.xs = torch.from_numpy(np.ascontiguousarray(xs, dtype=params.dtype))
         self.ys = torch.from_numpy(np.asarray(targets, dtype=np.int64))
         self.modules = (self.rnn, self.out)
@@ -63,18 +55,23 @@ class TorchRNN:
         return loss.item()
 
     def grads(self):
-        """The gradients as an RNNParams (numpy arrays), in rnn_edu's names."""
+        """The gradients as a params container (numpy arrays), in rnn_edu's names; the
+        gradient of b_h is that of bias_ih (equal to bias_hh's: the two are summed)."""
         g = lambda p: p.grad.detach().numpy().copy()  # noqa: E731
-        return rnn_edu.RNNParams(W_F=g(self.rnn.weight_ih_l0), W_R=g(self.rnn.weight_hh_l0),
-                                 b_h=g(self.rnn.bias_ih_l0), W_O=g(self.out.weight),
-                                 b_o=g(self.out.bias))
+        layer = [g(self.rnn.weight_ih_l0), g(self.rnn.weight_hh_l0), g(self.rnn.bias_ih_l0)]
+        if self.cell == "gru":
+            layer.append(g(self.rnn.bias_hh_l0))
+        kind = {"rnn": rnn_edu.RNNParams, "lstm": rnn_edu.LSTMParams, "gru": rnn_edu.GRUParams}[self.cell]
+        return kind(*layer, g(self.out.weight), g(self.out.bias))
 
 
-def make_problem(T, B, n, dtype, seed=0):
-    """Random weights (D = H = O = n), inputs (T, B, n) and class targets (T, B)."""
+def make_problem(T, B, n, dtype, seed=0, cell="rnn"):
+    """Random weights (D = H = O = n) of the cell, inputs (T, B, n) and class targets (T, B)."""
     rng = np.random.default_rng(seed)
-    params = rnn_edu.init_params(n, n, n, seed=seed, dtype=dtype)
-    params.b_h[:] = rng.normal(scale=0.1, size=n)
+    params = rnn_edu.init_params(n, n, n, seed=seed, dtype=dtype, cell=cell)
+    params.b_h[:] += rng.normal(scale=0.1, size=params.b_h.size)
+    if cell == "gru":
+        params.b_R[:] = rng.normal(scale=0.1, size=params.b_R.size)
     params.b_o[:] = rng.normal(scale=0.1, size=n)
     xs = rng.normal(size=(T, B, n)).astype(dtype)
     targets = rng.integers(0, n, size=(T, B))

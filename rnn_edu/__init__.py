@@ -2,7 +2,7 @@
 
     h_t = f(W_F x_t + W_R h_{t-1} + b_h)        y_t = g(W_O h_t + b_o)
 
-Arrays are time-major: xs has shape (T, B, D).
+and the gated cells LSTM and GRU (rnn_edu/cells/). Arrays are time-major: xs has shape (T, B, D).
 """
 from .activations import GAMMA, sigmoid
 from .backward import step_backward
@@ -15,12 +15,15 @@ from .gradcheck import gradient_check, numerical_gradient
 from .losses import predict, softmax
 from .optim import sgd_step
 from .params import RNNParams, StackedRNNParams, init_params, scale_to_spectral_radius
+from .gated_params import GRUParams, LSTMParams, StackedGRUParams, StackedLSTMParams
+from .torch_interop import params_from_torch, params_to_torch
 from .training import TrainHistory, train
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "GAMMA", "ForwardResult", "NonFiniteGradientWarning", "RNNParams", "StackedRNNParams",
+    "GAMMA", "ForwardResult", "GRUParams", "LSTMParams", "NonFiniteGradientWarning", "RNNParams",
+    "StackedGRUParams", "StackedLSTMParams", "StackedRNNParams", "params_from_torch", "params_to_torch",
     "TrainHistory", "bptt", "clip_by_norm", "clip_by_value", "count_params", "forward",
     "global_norm", "gradient_check", "hidden_grad_norms", "init_params", "jacobian_product_norms",
     "largest_singular_value", "numerical_gradient", "overflow_step", "predict", "repeated_products",

@@ -5,14 +5,15 @@
 
 relative error per entry = |a - n| / max(1e-8, |a| + |n|), a analytic, n numerical.
 For truncated BPTT the numerical gradient is taken of the truncated objective,
-in which each loss term L_t sees the states h_{t-k} as constants.
+in which each loss term L_t sees the states of step t-k (h_{t-k}, and c_{t-k} for an
+LSTM) as constants. Works for every cell: only the params containers' generic methods
+(named_arrays, astype, map) and `forward` are used.
 """
 import numpy as np
 
 from .gradients import bptt
 from .forward import check_inputs, forward
 from .losses import check_targets, loss_and_grad
-from .params import RNNParams
 
 
 def centered_difference(objective, arr, i, eps, order):
@@ -61,7 +62,7 @@ def sequence_loss(params, xs, targets, h0=None, *, activation="tanh", loss="cros
 
 def truncated_loss(params, frozen, xs, targets, h0=None, *, truncate, activation="tanh",
                    loss="cross_entropy", many_to_one=False, output_activation="identity"):
-    """sum_t L_t where L_t is recomputed from the states h_{t-k} of `frozen`, held fixed.
+    """sum_t L_t where L_t is recomputed from the states of step t-k of `frozen`, held fixed.
 
     frozen: the ForwardResult of the unperturbed parameters. Only steps t-k+1..t are
     rerun with `params`, so the derivative of this sum is exactly what truncated BPTT computes.
@@ -72,8 +73,8 @@ def truncated_loss(params, frozen, xs, targets, h0=None, *, truncate, activation
     total = 0.0
     for i, t in enumerate([T - 1] if many_to_one else range(T)):
         start = max(t - truncate + 1, 0)
-        states = h0s if start == 0 else [hs[start - 1] for hs in frozen.layer_hs]
-        h = states[0] if isinstance(params, RNNParams) else states
+        states = h0s if start == 0 else frozen.states_at(start - 1)
+        h = states if params.stacked else states[0]
         z = forward(params, xs[start:t + 1], h, activation=activation).zs[-1:]
         total += loss_and_grad(z, t_all[i:i + 1], loss, output_activation)[0]
     return total

@@ -1,12 +1,12 @@
-"""`bptt`: the loss of a sequence and its gradient with respect to every weight."""
+"""`bptt`: the loss of a sequence and its gradient with respect to every weight, for any cell."""
 import warnings
 
 import numpy as np
 
-from .backward import input_grads, layer_deltas, layer_weight_grads, truncated_deltas
+from .cells import cell_module
 from .forward import forward
 from .losses import OUTPUT_ACTIVATIONS, check_targets, loss_and_grad
-from .params import RNNParams, StackedRNNParams
+from .stack import backward_layers, layer_weight_grads, truncated_layers
 from .validate import check_choice, check_positive_int
 
 
@@ -41,34 +41,39 @@ def output_backward(params, hs, dzs, scored):
 
 
 def hidden_backward(params, fwd, dtop, scored, truncate):
-    """Gradients of every hidden layer, bottom first: a list of (dW_F, dW_R, db_h)."""
-    layers, T = params.layers, fwd.hs.shape[0]
+    """Gradients of every hidden layer, bottom first: a list of (dW_F, dW_R, db_h[, db_R])."""
+    cell, layers, T = cell_module(params), params.layers, fwd.hs.shape[0]
     if truncate is None or truncate >= T:
-        das, d_above = [None] * len(layers), dtop
-        for l in range(len(layers) - 1, -1, -1):
-            das[l], _ = layer_deltas(layers[l][1], fwd.layer_hs[l], d_above, fwd.activation)
-            if l > 0:
-                d_above = input_grads(das[l], layers[l][0])
+        deltas = backward_layers(cell, layers, fwd.caches, dtop)
     else:
-        das = truncated_deltas(layers, fwd.layer_hs, dtop, range(T)[scored], truncate, fwd.activation)
+        deltas = truncated_layers(cell, layers, fwd.caches, dtop, range(T)[scored], truncate)
     inputs = [fwd.xs] + fwd.layer_hs[:-1]
-    return [layer_weight_grads(d, x, h0, hs) for d, x, h0, hs in zip(das, inputs, fwd.h0s, fwd.layer_hs)]
+    out = []
+    for (das_x, das_h), x, state0, hs in zip(deltas, inputs, fwd.h0s, fwd.layer_hs):
+        if das_h is das_x:
+            out.append(layer_weight_grads(das_x, x, cell.h_part(state0), hs))
+        else:       # GRU: the recurrent side has its own gradient and its own bias b_R
+            out.append((*layer_weight_grads(das_x, x, cell.h_part(state0), hs, das_h),
+                        das_h.sum(axis=(0, 1))))
+    return out
 
 
 def bptt(params, xs, targets, h0=None, *, activation="tanh", loss="cross_entropy",
          many_to_one=False, truncate=None, output_activation="identity"):
     """Forward pass, loss, and backpropagation through time.
 
-    params:  RNNParams (or StackedRNNParams), float64 or float32; the gradients keep that dtype.
+    params:  RNNParams, LSTMParams or GRUParams (or a stacked one), float64 or float32;
+             the gradients keep that dtype.
     xs:      (T, B, D) inputs, time-major.
     targets: loss='cross_entropy': integer classes, (T, B), or (B,) if many_to_one.
              loss='mse': real targets, (T, B, O), or (B, O) if many_to_one.
-    h0:      (B, H) initial state, zeros if None.
-    activation: f in h_t = f(W_F x_t + W_R h_{t-1} + b_h): 'tanh', 'sigmoid' or 'relu'.
+    h0:      initial state, zeros if None: (B, H); the pair (h, c) for an LSTM; a list per layer
+             if stacked (what `forward(...).h_last` returns).
+    activation: f in h_t = f(W_F x_t + W_R h_{t-1} + b_h): 'tanh', 'sigmoid' or 'relu' (plain RNN).
     many_to_one: score only the last step (t = T) instead of every step.
     truncate: k, or None for full BPTT. Each scored loss term L_t backpropagates through at
-             most k recurrent steps (into steps t, t-1, ..., t-k+1) and stops at h_{t-k}.
-             k >= T is full BPTT.
+             most k recurrent steps (into steps t, t-1, ..., t-k+1) and stops at the state of
+             step t-k (h_{t-k}; for the LSTM also c_{t-k}). k >= T is full BPTT.
     output_activation: for loss='mse', 'identity' (y_t = z_t) or 'relu' (y_t = ReLU(z_t)),
              the latter for non-negative regression targets.
 
@@ -86,7 +91,7 @@ def bptt(params, xs, targets, h0=None, *, activation="tanh", loss="cross_entropy
 
 def bptt_with_state(params, xs, targets, h0=None, *, activation="tanh", loss="cross_entropy",
                     many_to_one=False, truncate=None, output_activation="identity"):
-    """`bptt`, also returning the ForwardResult (for carrying h_T into the next window)."""
+    """`bptt`, also returning the ForwardResult (for carrying the state into the next window)."""
     check_choice("output_activation", output_activation, OUTPUT_ACTIVATIONS)
     if output_activation == "relu" and loss != "mse":
         raise ValueError(f"output_activation: 'relu' is for loss='mse' (regression), got loss={loss!r}.")
@@ -100,11 +105,9 @@ def bptt_with_state(params, xs, targets, h0=None, *, activation="tanh", loss="cr
         dW_O, db_o, dtop = output_backward(params, fwd.hs, dzs, scored)
         del dzs                   # done with dL/dz_t: its memory is reused by the hidden layers
         layer_grads = hidden_backward(params, fwd, dtop, scored, truncate)
-    if isinstance(params, RNNParams):
-        (dW_F, dW_R, db_h), = layer_grads
-        grads = RNNParams(W_F=dW_F, W_R=dW_R, b_h=db_h, W_O=dW_O, b_o=db_o)
+    if params.stacked:
+        grads = type(params)(*(list(g) for g in zip(*layer_grads)), dW_O, db_o)
     else:
-        dW_F, dW_R, db_h = (list(g) for g in zip(*layer_grads))
-        grads = StackedRNNParams(dW_F, dW_R, db_h, dW_O, db_o)
+        grads = type(params)(*layer_grads[0], dW_O, db_o)
     report_non_finite(value, grads)
     return value, grads, fwd

@@ -85,3 +85,12 @@ def int_targets(name, value, shape, meaning, n_classes):
         raise ValueError(f"{name}: expected class labels in [0, {n_classes - 1}] "
                          f"(O = {n_classes} outputs), got values from {arr.min()} to {arr.max()}.")
     return arr
+
+
+def check_finite_number(name, value):
+    """Require a finite real number (any sign)."""
+    ok = (isinstance(value, (int, float, np.integer, np.floating))
+          and not isinstance(value, (bool, np.bool_)) and np.isfinite(value))
+    if not ok:
+        raise ValueError(f"{name}: expected a finite number, got {value!r}.")
+    return float(value)

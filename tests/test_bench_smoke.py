@@ -54,3 +54,52 @@ def test_lm_bench_compares_the_same_model_and_recipes_train():
     assert ours > 0 and theirs > 0 and len(ratios) == 1
     r = lm_bench.quality_run(lm_bench.MINCHAR, 0.5, data)
     assert r["updates"] > 10 and r["chars"] == 25 * r["updates"] and np.isfinite(r["val"])
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_gated_bptt_equals_torch_reference(cell, dtype):
+    params, xs, targets = torch_ref.make_problem(T=4, B=3, n=5, dtype=dtype, cell=cell)
+    diffs = torch_ref.check_equivalence(params, xs, targets)
+    assert set(diffs) == {"loss"} | set(params.named_arrays())
+    assert ("b_R" in diffs) == (cell == "gru")
+
+
+@needs_torch
+def test_gated_equivalence_check_catches_a_small_difference(monkeypatch):
+    params, xs, targets = torch_ref.make_problem(T=4, B=3, n=5, dtype=np.float64, cell="lstm")
+    bptt = torch_ref.rnn_edu.bptt
+
+    def off_by_1e_8(*args, **kwargs):
+        loss, grads = bptt(*args, **kwargs)
+        grads.W_F *= 1 + 1e-8
+        return loss, grads
+
+    monkeypatch.setattr(torch_ref.rnn_edu, "bptt", off_by_1e_8)
+    with pytest.raises(AssertionError, match="W_F"):
+        torch_ref.check_equivalence(params, xs, targets)
+
+
+def test_gated_flop_formula():
+    for cell, G in (("lstm", 4), ("gru", 3)):
+        total, step = flops.bptt_flops(T=50, B=32, D=128, H=128, O=128, cell=cell)
+        assert total == 2 * 50 * 32 * 128 ** 2 * (5 * G + 3) and step == 4 * G * 50 * 32 * 128 ** 2
+
+
+def test_report_has_gated_rows_and_targets():
+    import compare
+    import report
+    rows = []
+    for cell in ("rnn", "lstm", "gru"):
+        for dtype in ("float64", "float32"):
+            for n, ratio in ((32, 0.5), (128, 0.9), (512, 1.2)):
+                r = compare.Row(dtype, n, cell, pairs=1, calls=1, ours=[ratio * 1e-3], torch=[1e-3],
+                                big=[100.0], step=[50.0], bound=[80.0], flops=10 ** 8)
+                rows.append(r)
+    table = "\n".join(report.speed_table(rows, 50, 32))
+    assert "| LSTM | float32 | 128 |" in table and "| GRU | float64 | 512 |" in table
+    targets = report.check_targets(rows)
+    assert "- LSTM float64 H=512: rnn_edu / torch = 1.20 (target <= 1.0): MISSED by 20%" in targets
+    assert "- GRU float32 H=32: rnn_edu / torch = 0.50 (target <= 1.0): holds" in targets
+    assert "- RNN float32 H=512: rnn_edu / torch = 1.20 (target <= 1.3): holds" in targets
+    assert len([t for t in targets if "rnn_edu / torch" in t]) == 18
