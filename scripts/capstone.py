@@ -34,8 +34,8 @@ from rnn_edu.sampling import sample  # noqa: E402
 
 ASSETS = ROOT / "rnn_edu" / "assets"
 # The shipped model: a plain tanh RNN (the course's cell), Adam, clipping, sequential batches.
-MAIN = dict(cell="rnn", hidden=512, batch_size=64, num_steps=64, lr=2e-3, lr_final=2e-4,
-            clip_norm=5.0, partition="sequential", max_steps=1300, eval_every=100,
+MAIN = dict(cell="rnn", hidden=256, batch_size=32, num_steps=64, lr=5e-3, lr_final=5e-4,
+            clip_norm=5.0, partition="sequential", max_steps=5000, eval_every=250,
             val_chars=20000, patience=4, seed=0)
 # The comparisons: a small model, short runs, two seeds each; one setting changes at a time.
 SMALL = dict(hidden=128, batch_size=32, num_steps=50, max_steps=400, eval_every=50, val_chars=20000)
@@ -44,6 +44,8 @@ COMPARE = {
     "adam_random_clip": dict(optimizer="adam", lr=5e-3, partition="random", clip_norm=5.0),
     "sgd_sequential_clip": dict(optimizer="sgd", lr=0.2, partition="sequential", clip_norm=5.0),
     "sgd_sequential_noclip": dict(optimizer="sgd", lr=0.2, partition="sequential", clip_norm=None),
+    "lstm_adam_sequential_clip": dict(optimizer="adam", lr=5e-3, partition="sequential", clip_norm=5.0,
+                                      cell="lstm"),
 }
 SEEDS = (0, 1)
 TEMPERATURES = (0.0, 0.5, 0.8, 1.0, 1.5)
@@ -81,7 +83,9 @@ def run_compare(name, seed, max_steps=None):
     """One comparison run: its curves and final training / validation loss."""
     c = {**SMALL, **COMPARE[name]}
     vocab, tr, va, _ = shakespeare()
-    params = init_params(len(vocab), c["hidden"], len(vocab), seed=seed, dtype=np.float32)
+    cell = c.get("cell", "rnn")
+    params = (init_params(len(vocab), c["hidden"], len(vocab), seed=seed, dtype=np.float32) if cell == "rnn"
+              else init_params(len(vocab), c["hidden"], len(vocab), seed=seed, dtype=np.float32, cell=cell))
     t0 = time.perf_counter()
     h = train_lm(params, tr, va, optimizer=make_optimizer(c["optimizer"], c["lr"]),
                  batch_size=c["batch_size"], num_steps=c["num_steps"], partition=c["partition"],
@@ -89,6 +93,7 @@ def run_compare(name, seed, max_steps=None):
                  eval_every=c["eval_every"], val_chars=c["val_chars"], seed=seed)
     return dict(seed=seed, train_loss=h.train_loss, norms=h.norms, val_steps=h.val_steps,
                 val_loss=h.val_loss, seconds=time.perf_counter() - t0, stop_reason=h.stop_reason,
+                num_params=int(params.num_params()),
                 final_train=float(np.mean(h.train_loss[-c["eval_every"]:])), final_val=h.val_loss[-1])
 
 
@@ -108,9 +113,10 @@ def main_record(log=say):
                 seconds=time.perf_counter() - t0, num_params=int(best.num_params()))
 
 
-def compare_record(log=say):
-    out = {"small": SMALL, "settings": COMPARE, "runs": {}}
-    for name in COMPARE:
+def compare_record(log=say, names=None, old=None):
+    """The comparison runs; with `names`, only those settings, the others kept from `old`."""
+    out = {"small": SMALL, "settings": COMPARE, "runs": dict((old or {}).get("runs", {}))}
+    for name in names or COMPARE:
         out["runs"][name] = []
         for seed in SEEDS:
             r = run_compare(name, seed)
@@ -123,16 +129,28 @@ def compare_record(log=say):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--only", choices=("main", "compare"), default=None)
+    ap.add_argument("--settings", default=None,
+                    help="with --only compare: re-run only these comparison settings (comma-separated)")
     args = ap.parse_args(argv)
     path = ASSETS / "capstone_run.json"
     record = json.loads(path.read_text()) if path.exists() else {}
-    started = time.perf_counter()
+    started, new = time.perf_counter(), {}
     if args.only in (None, "main"):
-        record["main"] = main_record()
+        c0 = time.process_time()
+        new["main"] = main_record()
+        new["main"]["cpu_seconds"] = time.process_time() - c0
     if args.only in (None, "compare"):
-        record["compare"] = compare_record()
+        names = args.settings.split(",") if args.settings else None
+        unknown = sorted(set(names or ()) - set(COMPARE))
+        if unknown:
+            ap.error(f"--settings: expected names from {sorted(COMPARE)}, got {unknown}")
+        c0 = time.process_time()
+        new["compare"] = compare_record(names=names, old=record.get("compare"))
+        new["compare"]["cpu_seconds"] = time.process_time() - c0
+    record = json.loads(path.read_text()) if path.exists() else {}     # another run may have written
+    record.update(new)
+    record.pop("cpu_seconds", None)
     record["threads"] = os.environ.get("OPENBLAS_NUM_THREADS")
-    record["cpu_seconds"] = time.process_time()
     path.write_text(json.dumps(record, indent=None, separators=(",", ":")))
     print(f"wrote {path.relative_to(ROOT)} in {time.perf_counter() - started:.0f} s")
 

@@ -116,12 +116,15 @@ def test_what_the_prose_says_about_the_runs_is_what_the_data_show():
     assert "perplexity 65.00" in _output("uniform = p0.from_named")
     # long run: still falling at the end, best = last, train below validation, test above validation
     assert m["best_step"] == m["steps"] == m["val_steps"][-1] and m["val_loss"][-1] < m["val_loss"][-2]
-    assert m["stop_reason"] == "max_steps" and m["num_params"] == 329_281 and m["steps"] == 1300
+    assert m["stop_reason"] == "max_steps" and m["num_params"] == 99_137 and m["steps"] == 5000
+    assert 4.5 < m["seconds"] / 60 < 6.5                                      # "about five minutes"
+    assert 9 < m["steps"] * 32 * 64 / 1_003_855 < 11                          # "about ten passes"
+    assert 5.3 < m["test_perplexity"] < 5.5                                   # "about 5.4"
     assert np.mean(m["train_loss"][-50:]) < m["val_full"] < m["test"]
     assert m["test"] > 1.55                                          # the target is missed, as stated
     # samples: greedy loops, T = 0.5 has speaker names, T = 1.5 uses more distinct characters
-    lines = [ln for ln in m["samples"]["0.0"].split("\n") if len(ln) > 30]
-    assert max(lines.count(ln) for ln in lines) >= 3
+    greedy = m["samples"]["0.0"]
+    assert max(greedy.count(greedy[i:i + 20]) for i in range(len(greedy) - 20)) >= 5   # a loop
     assert re.search(r"^[A-Z][A-Z ]+:$", m["samples"]["0.5"], flags=re.M)
     assert len(set(m["samples"]["1.5"])) > len(set(m["samples"]["0.5"]))
     # sequential vs random: who is ahead changes with the seed; the gap is below the seeds' spread
@@ -139,6 +142,14 @@ def test_what_the_prose_says_about_the_runs_is_what_the_data_show():
     assert max(noclip["norms"]) > 30_000 and 400 < np.median(noclip["norms"]) < 500
     n = np.array(clipped["norms"])
     assert np.all(n > 5.0) and n.max() > 3 * np.median(n)            # every update clipped; spikes
+    # plain RNN vs LSTM: seed 0 the LSTM is ahead; seed 1 its validation jumps at update 200 and stays
+    rnn, lstm = comp["adam_sequential_clip"], comp["lstm_adam_sequential_clip"]
+    assert lstm[0]["final_val"] < rnn[0]["final_val"]
+    assert [s for s, v in zip(lstm[0]["val_steps"], lstm[0]["val_loss"]) if v > np.log(65)] == [250]
+    assert abs(lstm[1]["final_train"] - lstm[0]["final_train"]) < 0.05
+    jump = lstm[1]["val_steps"].index(200)
+    assert all(v < 3.0 for v in lstm[1]["val_loss"][:jump])
+    assert all(v > np.log(65) for v in lstm[1]["val_loss"][jump:]) and 6.0 < lstm[1]["val_loss"][jump] < 6.6
 
 
 def _good_probs(z, T):

@@ -70,6 +70,7 @@ def plot_compare(runs, *, key="val_loss", title, ylabel="validation loss (nats p
     ax.set_xlabel("update")
     ax.set_ylabel(ylabel)
     ax.set_title(title)
+    fig.canvas.draw()                  # final limits before the legend's place is chosen
     legend_off_the_curves(ax)
     fig.tight_layout()
     return fig
