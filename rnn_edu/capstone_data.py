@@ -42,8 +42,8 @@ def load_capstone_params():
     cell = load_capstone_run()["main"]["config"].get("cell", "rnn")
     if cell == "rnn":
         return RNNParams.from_named(arrays)
-    from . import params as _p                      # gated cells: LSTMParams / GRUParams
-    cls = getattr(_p, f"{cell.upper()}Params", None)
+    from . import gated_params                      # gated cells: LSTMParams / GRUParams
+    cls = getattr(gated_params, f"{cell.upper()}Params", None)
     if cls is None:
         raise ValueError(f"capstone weights: expected a cell this rnn_edu knows, got {cell!r}.")
     return cls.from_named(arrays)

@@ -58,3 +58,15 @@ def test_the_stored_samples_come_from_the_stored_weights(record):
     vocab = shakespeare()[0]
     params = load_capstone_params()
     assert sample(params, vocab, main["prompt"], 400, temperature=0.0, seed=0) == main["samples"]["0.0"]
+
+
+def test_weights_of_a_gated_cell_load_as_their_container(tmp_path, monkeypatch):
+    import json
+    import rnn_edu
+    from rnn_edu import capstone_data
+    p = rnn_edu.init_params(65, 8, 65, cell="lstm", dtype=np.float32)
+    np.savez(tmp_path / "w.npz", **p.named_arrays())
+    (tmp_path / "r.json").write_text(json.dumps({"main": {"config": {"cell": "lstm"}}, "compare": {}}))
+    monkeypatch.setattr(capstone_data, "_asset", lambda name: tmp_path / ("w.npz" if name.endswith("npz") else "r.json"))
+    q = capstone_data.load_capstone_params()
+    assert type(q).__name__ == "LSTMParams" and np.array_equal(q.W_R, p.W_R)
