@@ -4,6 +4,7 @@
 # Also: make lab-instructor (the lessons with solutions, notebooks/), make release (the learner
 # edition by nbgrader, into release/), make bank (repack quizzes/*.yaml), make notebooks
 # (re-execute the lessons in place), make bench (benchmarks),
+# make capstone (lesson 08's long training run, ~10 min: weights and curves into rnn_edu/assets/),
 # make hub (a class JupyterHub on 127.0.0.1), make hub-load N=30, make report HOMES=...
 
 PY      ?= python3
@@ -24,7 +25,7 @@ NPM     ?= npm
 # tests/browser/package-lock.json, installed from the npm registry by `npm ci`.
 AXE     := tests/browser/node_modules/.installed
 
-.PHONY: lab lab-instructor release bank test unit nbval browser notebooks bench clean \
+.PHONY: lab lab-instructor release bank test unit nbval browser notebooks bench capstone clean \
         hub hub-install hub-test hub-load report
 
 $(STAMP): pyproject.toml
@@ -89,6 +90,11 @@ notebooks: $(DEV)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]' || echo "bench: torch could not be installed; the PyTorch comparison will be skipped"
 	$(BIN)/python benchmarks/run.py
+
+# Lesson 08's long run: trains the shipped character model (seeded) and writes
+# rnn_edu/assets/capstone_weights.npz and capstone_run.json (commit them). Needs only the base install.
+capstone: $(STAMP)
+	nice -n 5 $(BIN)/python scripts/capstone.py
 
 # ---- the class on JupyterHub: jupyterhub from PyPI (the hub extra), the proxy from npm (hub/package-lock.json)
 HUB_STAMP := $(VENV)/.hub-installed

@@ -5,7 +5,10 @@
    (after checking that both give the same loss and gradients), for each cell;
 2. achieved GFLOP/s against numpy's matrix-multiply throughput measured alongside;
 3. peak memory of bptt at T = 1000: full, truncated, windowed;
-4. time of each lesson notebook, and of the whole course, under nbval.
+4. time of each lesson notebook, and of the whole course, under nbval;
+5. the language model's rows (benchmarks/lm_bench.py: validation loss after 60 s of training,
+   rnn_edu's recipe against min-char-rnn's, and training throughput against PyTorch), run
+   after the rest in a process of its own; `--lm-only` runs just these, `--no-lm` skips them.
 Prints the tables and writes them to benchmarks/RESULTS.md (`--quick`: a smoke run
 with few repetitions, which writes a file only when --output is given).
 Both libraries use the same number of threads (2 by default, --threads).
@@ -28,6 +31,8 @@ def parse_args(argv=None):
     ap.add_argument("--seconds", type=float, default=8.0,
                     help="time budget per size and dtype for the interleaved timing (8)")
     ap.add_argument("--no-notebooks", action="store_true", help="skip the nbval timings")
+    ap.add_argument("--lm-only", action="store_true", help="only the language-model rows (lm_bench.py)")
+    ap.add_argument("--no-lm", action="store_true", help="skip the language-model rows")
     ap.add_argument("--cells", default=",".join(CELLS),
                     help="which cells to time, comma-separated (default: rnn,lstm,gru)")
     ap.add_argument("--output", type=Path, default=None,
@@ -72,7 +77,18 @@ def speed_section(with_torch):
     return rows
 
 
+def lm_rows():
+    """benchmarks/lm_bench.py in a process of its own (it pins its own BLAS threads)."""
+    import subprocess
+    cmd = [sys.executable, str(HERE / "lm_bench.py")] + (["--quick"] if args.quick else [])
+    if args.output is not None:
+        cmd += ["--output", str(args.output)]
+    return subprocess.call(cmd)
+
+
 def main():
+    if args.lm_only:
+        return lm_rows()
     started, cpu_start = time.time(), machine.cpu_seconds()
     with_torch = setup_torch(args.threads)
     blas_limit = machine.limit_blas_threads(args.threads)  # noqa: F841 (keeps the limit active)
@@ -123,7 +139,7 @@ def main():
     if out is not None:
         out.write_text(results_md.keep_sections(old, text))  # other harnesses' sections stay
         print(f"Wrote {out}")
-    return 0
+    return 0 if args.no_lm else lm_rows()
 
 
 GATED_SECTION = "gated-speed"

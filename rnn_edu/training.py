@@ -52,20 +52,28 @@ def _finite(params):
     return all(np.all(np.isfinite(a)) for a in params.named_arrays().values())
 
 
-def train(params, xs, targets, *, lr, epochs=100, clip_norm=None, clip_value=None, seq_len=None,
+def train(params, xs, targets, *, lr=None, epochs=100, clip_norm=None, clip_value=None, seq_len=None,
           tol=None, activation="tanh", loss="cross_entropy", many_to_one=False, truncate=None,
-          output_activation="identity"):
+          output_activation="identity", optimizer=None):
     """Train by gradient descent and return a TrainHistory.
 
     xs, targets, activation, loss, many_to_one, truncate, output_activation: as for `bptt`.
-    lr: learning rate. epochs: the maximum number of passes over the data.
+    lr: learning rate of plain gradient descent (sgd_step). optimizer: instead of lr, an object
+        with .step(params, grads) -> params, such as rnn_edu.optim.Adam(lr=...).
+    epochs: the maximum number of passes over the data.
     clip_norm=nu clips the global gradient norm to nu; clip_value=c clips each entry to [-c, c].
     seq_len: train on windows of seq_len steps (1..seq_len, then seq_len+1..2 seq_len, ...),
         one update per window; the hidden state h_T of a window is carried into the next
         as a constant (no gradient flows across windows). Restarts from zeros each epoch.
     tol: stop when the epoch loss changes by less than tol.
     """
-    lr = check_positive_finite("lr", lr)
+    if optimizer is None:
+        lr = check_positive_finite("lr", lr)
+    elif lr is not None:
+        raise ValueError("lr, optimizer: expected one of them (the optimizer has its own lr), got both.")
+    elif not callable(getattr(optimizer, "step", None)):
+        raise TypeError(f"optimizer: expected an object with .step(params, grads), such as "
+                        f"rnn_edu.optim.Adam(lr=0.01), got {type(optimizer).__name__}.")
     epochs = check_positive_int("epochs", epochs)
     if clip_norm is not None and clip_value is not None:
         raise ValueError("clip_norm, clip_value: expected at most one of them, got both.")
@@ -84,7 +92,8 @@ def train(params, xs, targets, *, lr, epochs=100, clip_norm=None, clip_value=Non
             value, grads, fwd = bptt_with_state(hist.params, xs[w], targets if many_to_one else targets[w],
                                                 h, **opts)
             clipped = _clip(grads, clip_norm, clip_value)
-            hist.params = sgd_step(hist.params, clipped, lr)
+            hist.params = (sgd_step(hist.params, clipped, lr) if optimizer is None
+                           else optimizer.step(hist.params, clipped))
             hist.losses.append(value)
             hist.norms_before.append(global_norm(grads))
             hist.norms_after.append(global_norm(clipped))

@@ -45,6 +45,17 @@ def test_flop_formula_for_equal_sizes():
 
 
 @needs_torch
+def test_lm_bench_compares_the_same_model_and_recipes_train():
+    import lm_bench
+    from rnn_edu.corpus import shakespeare
+    vocab, tr, va, _ = shakespeare()
+    data = (vocab, tr, va[:3000])
+    ours, theirs, ratios = lm_bench.throughput(data, blocks=1, per_block=1)   # asserts equal losses
+    assert ours > 0 and theirs > 0 and len(ratios) == 1
+    r = lm_bench.quality_run(lm_bench.MINCHAR, 0.5, data)
+    assert r["updates"] > 10 and r["chars"] == 25 * r["updates"] and np.isfinite(r["val"])
+
+
 @pytest.mark.parametrize("cell", ["lstm", "gru"])
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_gated_bptt_equals_torch_reference(cell, dtype):

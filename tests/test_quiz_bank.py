@@ -26,6 +26,21 @@ def _sigmoid_slope_max():
     return float(np.max(s * (1 - s)))
 
 
+def _uniform_perplexity(V):
+    """Perplexity of a model whose scores are all equal, by rnn_edu.lm_eval."""
+    from rnn_edu.lm_eval import evaluate, perplexity
+    p = rnn_edu.init_params(V, 3, V, seed=0)
+    p = p.from_named({**p.named_arrays(), "W_O": np.zeros((V, 3)), "b_o": np.zeros(V)})
+    return perplexity(evaluate(p, np.arange(200) % V))
+
+
+def _adam_first_step(lr, g):
+    """|change| of one weight after Adam's first step with gradient g."""
+    from rnn_edu.optim import Adam
+    grads = rnn_edu.RNNParams(W_F=[[g]], W_R=[[0.0]], b_h=[0.0], W_O=[[0.0]], b_o=[0.0])
+    return abs(Adam(lr).step(grads.map(np.zeros_like), grads).W_F.item())
+
+
 def _clip_result():
     """Entry 3 of a gradient (3 in W_F, 4 in W_R) clipped to global norm 2.5."""
     z = np.zeros
@@ -64,6 +79,8 @@ COMPUTED_KEYS = {
     "clip-threshold-count": _clipped_steps,
     "gap-gradient-numeric": lambda: 0.5 ** 10,
     "lstm-layer-param-count": _lstm_layer_params,
+    "lm-uniform-perplexity": lambda: _uniform_perplexity(65),
+    "lm-adam-first-step": lambda: _adam_first_step(0.002, 40.0),
 }
 
 SEED_QUESTIONS = {
@@ -82,9 +99,9 @@ def test_bank_size_and_lessons():
     counts = {}
     for q in quiz.all_questions():
         counts[q.lesson] = counts.get(q.lesson, 0) + 1
-    assert sorted(counts) == [f"{i:02d}" for i in range(8)]
+    assert sorted(counts) == [f"{i:02d}" for i in range(9)]
     assert counts["00"] >= 3
-    assert all(counts[f"{i:02d}"] >= 4 for i in range(1, 8))
+    assert all(counts[f"{i:02d}"] >= 4 for i in range(1, 9))
     assert sum(counts[f"{i:02d}"] for i in range(1, 7)) >= 30
     assert quiz.lessons() == sorted(counts)
     assert len(quiz.lesson_questions("04")) == counts["04"]

@@ -1,0 +1,91 @@
+"""Figures of lesson 08: learning curves of a character model, comparisons, gradient-norm spikes."""
+import matplotlib.pyplot as plt
+import numpy as np
+
+from .legends import LEGEND_PLACES
+
+
+def _covered(ax, legend):
+    """Drawn points of the axes' lines under the legend (lines resampled every 2 px), vectorised."""
+    r = ax.figure.canvas.get_renderer()
+    box, inside = legend.get_window_extent(r), ax.get_window_extent(r)
+    n = 0
+    for line in ax.get_lines():
+        xy = ax.transData.transform(np.column_stack(line.get_data()).astype(np.float64))
+        xy = xy[np.all(np.isfinite(xy), axis=1)]
+        if len(xy) > 1 and line.get_linestyle() not in ("None", "", " "):
+            steps = np.maximum(2, (np.hypot(*(xy[1:] - xy[:-1]).T) / 2).astype(int))
+            xy = np.concatenate([np.linspace(a, b, k) for a, b, k in zip(xy[:-1], xy[1:], steps)])
+        x, y = xy[:, 0], xy[:, 1]
+        n += int(np.sum((x >= box.x0) & (x <= box.x1) & (y >= box.y0) & (y <= box.y1)
+                        & (x >= inside.x0) & (x <= inside.x1) & (y >= inside.y0) & (y <= inside.y1)))
+    return n
+
+
+def legend_off_the_curves(ax):
+    """The course's rule (figures/legends.py): the first place where the legend hides no drawn
+    point, else outside on the right; counted with numpy, for lines with many points."""
+    for place in LEGEND_PLACES:
+        legend = ax.legend(loc=place)
+        if _covered(ax, legend) == 0:
+            return legend
+    return ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
+
+
+def running_mean(values, k):
+    """Mean of each block of k consecutive values (the last, shorter block included)."""
+    v = np.asarray(values, dtype=float)
+    return np.array([v[i:i + k].mean() for i in range(0, len(v), k)])
+
+
+def plot_lm_curves(train_loss, val_steps, val_loss, *, block=50, uniform=None, best_step=None,
+                   title="Learning curves"):
+    """Training loss (mean of each block of updates) and validation loss, in nats per character."""
+    fig, ax = plt.subplots()
+    tr = running_mean(train_loss, block)
+    x = np.minimum(np.arange(len(tr)) * block + block, len(train_loss))
+    ax.plot(x, tr, label=f"training (mean of {block} updates)")
+    ax.plot(val_steps, val_loss, "o-", ms=4, label="validation")
+    if uniform is not None:       # room above the line for the legend
+        ax.axhline(uniform, color="grey", ls=":", label=f"uniform guess, ln V = {uniform:.2f}")
+        low = min(np.min(tr), np.min(val_loss))
+        ax.set_ylim(low - 0.05 * (uniform - low), uniform + 0.6 * (uniform - low))
+    if best_step is not None:
+        ax.axvline(best_step, color="grey", ls="--", lw=1, label=f"best validation (update {best_step})")
+    ax.set_xlabel("update (window of B x T characters)")
+    ax.set_ylabel("loss (nats per character)")
+    ax.set_title(title)
+    legend_off_the_curves(ax)
+    fig.tight_layout()
+    return fig
+
+
+def plot_compare(runs, *, key="val_loss", title, ylabel="validation loss (nats per character)"):
+    """runs: {label: [run dict per seed]}; one colour per label, one line per seed."""
+    fig, ax = plt.subplots()
+    for i, (label, seeds) in enumerate(runs.items()):
+        for j, r in enumerate(seeds):
+            ax.plot(r["val_steps"], r[key], "o-", ms=3, color=f"C{i}", alpha=1.0 if j == 0 else 0.55,
+                    label=f"{label}" if j == 0 else None)
+    ax.set_xlabel("update")
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    fig.canvas.draw()                  # final limits before the legend's place is chosen
+    legend_off_the_curves(ax)
+    fig.tight_layout()
+    return fig
+
+
+def plot_norm_spikes(norms, *, threshold, title="Gradient norm before clipping, every update"):
+    """norms: {label: norms per update}; log scale, with the clipping threshold nu as a line."""
+    fig, ax = plt.subplots()
+    for i, (label, v) in enumerate(norms.items()):
+        ax.plot(np.arange(1, len(v) + 1), v, lw=1, color=f"C{i}", label=label)
+    ax.axhline(threshold, color="black", ls="--", lw=1, label=f"threshold nu = {threshold:g}")
+    ax.set_yscale("log")
+    ax.set_xlabel("update")
+    ax.set_ylabel("global gradient norm ||g||")
+    ax.set_title(title)
+    legend_off_the_curves(ax)
+    fig.tight_layout()
+    return fig
