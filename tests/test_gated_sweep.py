@@ -138,3 +138,21 @@ def test_the_lesson_states_those_results_and_lesson_06s(sweeps):
     assert {r["gap"] for r in rnn} >= {50, 60, 80, 100, 120, 150}
     assert all(r["held_out_accuracy"] == 1.0 for r in sweeps["lstm"]["records"] if r["gap"] == 40)
     assert sweeps["lstm"]["settings"]["n_held_out"] == 1024
+
+
+def test_the_accuracy_figure_shows_every_gap_and_how_many_seeds(sweeps):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from rnn_edu.figures import gated as figs
+    comparison = gated_sweep.compare(sweeps)
+    fig = figs.plot_accuracy_by_cell(comparison)
+    panels = [ax for ax in fig.axes if ax.axison]
+    assert [ax.get_title() for ax in panels] == [f"gap {g} (T = {g + 2})" for g in comparison]
+    ticks = {ax.get_title(): [t.get_text() for t in ax.get_xticklabels()] for ax in panels}
+    assert ticks["gap 60 (T = 62)"] == ["RNN\n(3)", "LSTM\n(3)", "GRU\n(3)"]
+    assert ticks["gap 100 (T = 102)"] == ["RNN\n(3)", "LSTM\n(1)", "GRU\n(1)"]
+    spare = [ax for ax in fig.axes if not ax.axison]
+    assert len(spare) == 1 and [t.get_text() for t in spare[0].get_legend().get_texts()] == [
+        "training", "held-out", "chance (50%)"]
+    plt.close(fig)
