@@ -79,10 +79,12 @@ class StackedGRUParams(StackedParams):
 GATED = {"lstm": (LSTMParams, StackedLSTMParams, 4), "gru": (GRUParams, StackedGRUParams, 3)}
 
 
-def init_gated(cell, n_in, n_hidden, sizes, n_out, seed, spectral_radius, dtype, forget_bias):
+def init_gated(cell, n_in, n_hidden, sizes, n_out, seed, spectral_radius, dtype, forget_bias,
+               update_bias=0.0):
     """The gated branch of `init_params` (sizes already checked).
 
-    W_F ~ N(0, 1/D), W_R ~ N(0, 1/H), biases zero, LSTM forget block = forget_bias.
+    W_F ~ N(0, 1/D), W_R ~ N(0, 1/H), biases zero, LSTM forget block = forget_bias,
+    GRU update block of b_h (b_iz) = update_bias.
     spectral_radius=rho rescales each gate's (H, H) block of W_R to spectral radius rho.
     """
     from .params import scale_to_spectral_radius
@@ -98,6 +100,8 @@ def init_gated(cell, n_in, n_hidden, sizes, n_out, seed, spectral_radius, dtype,
         b_h = np.zeros(G * H)
         if cell == "lstm":
             b_h[H:2 * H] = forget_bias
+        else:
+            b_h[H:2 * H] = update_bias
         layer = [W_F.astype(dtype), W_R.astype(dtype), b_h.astype(dtype)]
         if cell == "gru":
             layer.append(np.zeros(G * H, dtype))

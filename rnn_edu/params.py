@@ -76,7 +76,7 @@ def hidden_sizes(n_in, n_hidden, n_out):
 
 
 def init_params(n_in, n_hidden, n_out, *, seed=0, spectral_radius=None, dtype=np.float64, cell="rnn",
-                forget_bias=1.0):
+                forget_bias=1.0, update_bias=0.0):
     """Random weights of an RNN, LSTM or GRU, reproducible from `seed`.
 
     n_in = D inputs, n_hidden = H units (an int, or a list such as [8, 8] for stacked
@@ -97,7 +97,12 @@ def init_params(n_in, n_hidden, n_out, *, seed=0, spectral_radius=None, dtype=np
     cell='gru': GRUParams (StackedGRUParams), gates stacked in PyTorch's order r, z, n
         r, z = sigma(W_F x_t + b_h + W_R h_{t-1} + b_R)  (their blocks)
         n = tanh(W_in x_t + b_in + r * (W_hn h_{t-1} + b_hn)),   h_t = (1 - z) * n + z * h_{t-1}
-        W_F (3H, D) ~ N(0, 1/D), W_R (3H, H) ~ N(0, 1/H); b_h (3H,) and b_R (3H,) zero.
+        W_F (3H, D) ~ N(0, 1/D), W_R (3H, H) ~ N(0, 1/H); b_h (3H,) and b_R (3H,) zero except
+        the update gate's block of b_h (b_h[H:2H], PyTorch's b_iz), which is `update_bias`
+        (0.0 by default). The GRU's counterpart of forget_bias: z starts at about
+        sigma(update_bias), so h_t starts by keeping that share of h_{t-1} (0.5 at 0.0,
+        0.95 at 3.0).
+        forget_bias applies to the LSTM only, update_bias to the GRU only.
 
     For every cell W_O (O, H) ~ N(0, 1/H) and b_o = 0. `dtype` is float64 or float32.
     """
@@ -106,11 +111,13 @@ def init_params(n_in, n_hidden, n_out, *, seed=0, spectral_radius=None, dtype=np
     if spectral_radius is not None:
         check_positive_finite("spectral_radius", spectral_radius)
     check_finite_number("forget_bias", forget_bias)
+    check_finite_number("update_bias", update_bias)
     if np.dtype(dtype).type not in FLOAT_DTYPES:
         raise TypeError(f"dtype: expected float32 or float64, got {np.dtype(dtype)}.")
     if cell != "rnn":
         from .gated_params import init_gated
-        return init_gated(cell, n_in, n_hidden, sizes, n_out, seed, spectral_radius, dtype, forget_bias)
+        return init_gated(cell, n_in, n_hidden, sizes, n_out, seed, spectral_radius, dtype, forget_bias,
+                          update_bias)
     rng = np.random.default_rng(seed)
     layers, below = [], n_in
     for H in sizes:

@@ -5,7 +5,9 @@
 
 Writes rnn_edu/assets/longterm_sweep_<cell>.json (records as in rnn_edu.longterm.run_one);
 lesson 06 reads it with rnn_edu.longterm.load_sweep. Records of an existing file for other
-(gap, seed) pairs are kept, so a sweep can be extended a few gaps at a time.
+(gap, seed) pairs are kept, so a sweep can be extended a few gaps at a time, unless they were made
+with other settings (then the file starts anew) or another initial gate bias (longterm.GATE_BIAS;
+those records are dropped).
 The full plain-RNN sweep takes about 5 minutes of one core (CPU time): run it with `nice -n 10`.
 """
 import argparse
@@ -42,7 +44,8 @@ def main(argv=None):
     old = json.loads(out.read_text()) if out.exists() else {"records": []}
     if old.get("settings", settings) != settings:
         old = {"records": []}          # other settings: start a new file
-    keep = {(r["gap"], r["seed"]): r for r in old["records"]}
+    bias = longterm.GATE_BIAS[args.cell]
+    keep = {(r["gap"], r["seed"]): r for r in old["records"] if r.get("gate_bias", {}) == bias}
     for gap in args.gaps:
         for seed in args.seeds:
             t0 = time.process_time()

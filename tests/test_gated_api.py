@@ -21,7 +21,7 @@ def data(seed=0):
 
 def test_help_shows_the_three_cells():
     text = pydoc.render_doc(rnn_edu.init_params, renderer=pydoc.plaintext)
-    for phrase in ("cell='rnn'", "cell='lstm'", "cell='gru'", "i, f, g, o", "r, z, n", "forget_bias"):
+    for phrase in ("cell='rnn'", "cell='lstm'", "cell='gru'", "i, f, g, o", "r, z, n", "forget_bias", "update_bias"):
         assert phrase in text
 
 
@@ -51,6 +51,29 @@ def test_forget_bias_is_one_by_default_and_can_be_changed():
     s = init_params(D, [H, 5], O, cell="lstm", forget_bias=2.0)
     np.testing.assert_array_equal(s.b_h[1][5:10], 2.0)
     assert not init_params(D, H, O, cell="gru").b_h.any()
+
+
+def test_update_bias_sets_only_the_grus_z_block():
+    base = init_params(D, H, O, cell="gru", seed=3)
+    p = init_params(D, H, O, cell="gru", seed=3, update_bias=3.0)
+    np.testing.assert_array_equal(p.b_h[H:2 * H], 3.0)                  # PyTorch's b_iz
+    assert not p.b_h[:H].any() and not p.b_h[2 * H:].any() and not p.b_R.any()
+    for name, value in base.named_arrays().items():
+        if name != "b_h":
+            np.testing.assert_array_equal(p.named_arrays()[name], value, err_msg=name)
+    s = init_params(D, [H, 5], O, cell="gru", update_bias=-1.5)
+    np.testing.assert_array_equal(s.b_h[0][H:2 * H], -1.5)
+    np.testing.assert_array_equal(s.b_h[1][5:10], -1.5)
+    assert not s.b_h[1][:5].any() and not s.b_h[1][10:].any()
+    # z starts at sigma(update_bias) when the rest of the pre-activation is zero
+    from rnn_edu.cells import gru
+    h_prev = np.ones((B, H))
+    h, _ = gru.step_forward(np.zeros((B, D)), h_prev, np.zeros_like(p.W_F), np.zeros_like(p.W_R),
+                            p.b_h, p.b_R)
+    np.testing.assert_allclose(h, 1 / (1 + np.exp(-3.0)) * h_prev)      # n = tanh(0) = 0
+    # the LSTM and the plain RNN are untouched by it (as forget_bias leaves the GRU alone)
+    np.testing.assert_array_equal(init_params(D, H, O, cell="lstm", update_bias=3.0).b_h,
+                                  init_params(D, H, O, cell="lstm").b_h)
 
 
 @pytest.mark.parametrize("cell", CELLS)
@@ -171,6 +194,9 @@ def test_activation_is_for_the_plain_rnn_only():
      r"layer 1 W_F: expected shape \(4H, 4\)"),
     (lambda: init_params(D, H, O, cell="lstmm"), r"cell: expected one of \['gru', 'lstm', 'rnn'\]"),
     (lambda: init_params(D, H, O, cell="lstm", forget_bias=float("nan")), "forget_bias: expected a finite"),
+    (lambda: init_params(D, H, O, cell="gru", update_bias=float("inf")), "update_bias: expected a finite"),
+    (lambda: init_params(D, H, O, cell="gru", update_bias="3"), "update_bias: expected a finite number, got '3'"),
+    (lambda: init_params(D, H, O, cell="gru", update_bias=True), "update_bias: expected a finite"),
 ])
 def test_wrong_params_give_clear_messages(bad, match):
     with pytest.raises((ValueError, TypeError), match=match):

@@ -9,6 +9,7 @@ import pytest
 
 import rnn_edu
 import rnn_edu.data
+import rnn_edu.longterm
 from rnn_edu import quiz
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "07_gated_cells.ipynb"
@@ -85,7 +86,8 @@ def test_the_forget_bias_numbers_of_the_prose(cells):
 
 @pytest.fixture(scope="module")
 def signal():
-    """§4's measurement, recomputed: the cue task, T = 120, seed 0 weights, 256 sequences."""
+    """§4's measurement, recomputed: the cue task, T = 120, seed 0 weights, 256 sequences; the GRU
+    with the default biases and with update_bias=3.0 (§5's start)."""
     xs, cues = rnn_edu.data.cue_task(256, 118, n_distractors=8, seed=1000)
     out = {}
     for cell in ("rnn", "lstm", "gru"):
@@ -94,26 +96,47 @@ def signal():
             out["lstm h"], out["lstm c"] = rnn_edu.hidden_grad_norms(p, xs, cues, cell_state=True)
         else:
             out[cell] = rnn_edu.hidden_grad_norms(p, xs, cues)
+    kept = rnn_edu.init_params(xs.shape[2], 16, 2, seed=0, cell="gru",
+                               **rnn_edu.longterm.GATE_BIAS["gru"])
+    out["gru 3"] = rnn_edu.hidden_grad_norms(kept, xs, cues)
     return {k: v[0] / v[-1] for k, v in out.items()}, out
 
 
 def test_the_signal_prose_follows_the_measurement(cells, signal):
     ratio, norms = signal
-    text = _markdown(cells, "At the weights training starts from")
-    assert len(norms["rnn"]) == 120 and "119 step" in text
+    text = " ".join(_markdown(cells, "At the weights training starts from").split())
+    assert len(norms["rnn"]) == 120 and "119 step" in text and len(ratio) == 5
     assert "The LSTM's signal at the cue is larger than the plain RNN's, along $h_t$ and along $c_t$" in text
     assert ratio["lstm h"] > ratio["rnn"] and ratio["lstm c"] > ratio["rnn"]
     assert "still fades by orders of magnitude" in text and ratio["lstm h"] < 1e-2 and ratio["lstm c"] < 1e-2
-    assert "the GRU's fades faster than the RNN's" in text and ratio["gru"] < ratio["rnn"]
-    assert all(r < 1e-3 for r in ratio.values())                 # "All four curves fall"
+    assert "the GRU's with its default biases fades faster than the RNN's" in text and ratio["gru"] < ratio["rnn"]
+    assert "Every curve falls geometrically" in text and all(r < 0.05 for r in ratio.values())
+    assert rnn_edu.longterm.GATE_BIAS["gru"] == {"update_bias": 3.0}
+    assert f"{1 / (1 + np.exp(-3.0)):.2f}" == "0.95" and r"$\sigma(3) \approx 0.95$" in text
+    assert "the GRU's signal at the cue is the largest of the five curves" in text
+    assert ratio["gru 3"] == max(ratio.values())
+    assert "it fades by about two orders of magnitude over the 119 steps" in text
+    assert 1.5 < -np.log10(ratio["gru 3"]) < 2.5
+    assert "where the default GRU's fades by more than ten" in text and -np.log10(ratio["gru"]) > 10
+
+
+def test_the_signal_cell_uses_the_sweeps_gru_start(cells):
+    code = next(src for kind, src, _ in cells if kind == "code" and "hidden_grad_norms" in src)
+    assert 'cell="gru", update_bias=3.0' in code and "GRU h_t, update bias 3" in code
+    assert rnn_edu.longterm.GATE_BIAS["gru"]["update_bias"] == 3.0
 
 
 def test_the_explorer_claim_of_the_prose(cells):
     from rnn_edu.widgets import gradient_explorer
-    text = _markdown(cells, "At the weights training starts from")
-    assert ("with the gate\nbias at 5, the LSTM's and the GRU's gradient over 100 steps stays roughly stable, "
+    text = " ".join(_markdown(cells, "At the weights training starts from").split())
+    assert ("with the gate bias at 5, the LSTM's and the GRU's gradient over 100 steps stays roughly stable, "
             "where at 1 it vanishes") in text
     e = gradient_explorer(seed=0)
+    assert "then the GRU with $T = 40$ at biases 0 and 3" in " ".join(_markdown(cells, "The explorer from lesson 04").split())
+    e.set(cell="gru", gate_bias=0.0, length=40)
+    assert ": vanishing</b>" in e.readout.value, e.readout.value
+    e.set(gate_bias=3.0)
+    assert ": roughly stable</b>" in e.readout.value, e.readout.value
     for cell in ("lstm", "gru"):
         e.set(cell=cell, gate_bias=5.0, length=100)
         assert ": roughly stable</b>" in e.readout.value, (cell, e.readout.value)

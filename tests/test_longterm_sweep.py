@@ -66,6 +66,25 @@ def test_the_script_writes_records_the_loader_reads(tmp_path):
     assert data["records"][1]["loss"] == longterm.run_one(3, 1, epochs=100)["loss"]
 
 
+def test_the_script_drops_records_made_with_another_gate_bias(tmp_path):
+    """Re-running a gated cell keeps the records of other (gap, seed) pairs only when they were
+    made with the same initial gate bias (longterm.GATE_BIAS); the new ones store it."""
+    out = tmp_path / "gru.json"
+    old = longterm.run_one(4, 1, cell="gru", epochs=30, gate_bias={})        # the default start, b_z = 0
+    assert old["gate_bias"] == {} and old["loss"] != longterm.run_one(4, 1, cell="gru", epochs=30)["loss"]
+    same = dict(longterm.run_one(5, 1, cell="gru", epochs=30))
+    del old["gate_bias"]                                                    # a record from before the field
+    out.write_text(json.dumps({"settings": dict(longterm.SETTINGS, epochs=30), "records": [old, same]}))
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "longterm_sweep.py"), "--cell", "gru",
+                    "--gaps", "3", "--seeds", "0", "--epochs", "30", "--out", str(out)],
+                   check=True, capture_output=True, text=True, cwd=ROOT)
+    records = longterm.load_sweep(path=out)["records"]
+    assert [(r["gap"], r["seed"]) for r in records] == [(3, 0), (5, 1)]
+    assert all(r["gate_bias"] == {"update_bias": 3.0} for r in records)
+    assert longterm.run_one(3, 0, cell="lstm", epochs=1)["gate_bias"] == {"forget_bias": 1.0}
+    assert "gate_bias" not in longterm.run_one(3, 0, epochs=1)
+
+
 def test_bad_sweep_files_get_a_clear_message(tmp_path):
     with pytest.raises(FileNotFoundError, match="longterm_sweep.py"):
         longterm.load_sweep(path=tmp_path / "missing.json")

@@ -12,8 +12,9 @@ def _colour(label):
     return next((c for name, c in COLOURS.items() if label.startswith(name)), None)
 
 
-def plot_gated_signal(curves, *, title="Gradient of the last loss term, 120 steps back"):
-    """||dL/dh_t|| (solid) and ||dL/dc_t|| (dashed: labels containing 'c_t') against t, log axis.
+def plot_gated_signal(curves, *, dotted=(), title="Gradient of the last loss term, 120 steps back"):
+    """||dL/dh_t|| (solid) and ||dL/dc_t|| (dashed: labels containing 'c_t') against t, log axis;
+    the labels listed in `dotted` are drawn dotted (a second start of the same cell).
 
     curves: {label: (T,) array from rnn_edu.hidden_grad_norms}, labels starting with the cell's
     name (RNN, LSTM, GRU) to pick its colour. Each legend entry names its measured factor per
@@ -24,7 +25,7 @@ def plot_gated_signal(curves, *, title="Gradient of the last loss term, 120 step
         norms = np.asarray(norms, dtype=float)
         g = measured_factor(norms)
         ax.plot(np.arange(1, norms.size + 1), np.where(norms > 0, norms, np.nan),
-                ls="--" if "c_t" in label else "-", color=_colour(label), lw=1.6,
+                ls=":" if label in dotted else "--" if "c_t" in label else "-", color=_colour(label), lw=1.6,
                 label=f"{label}: × {g:.3f} per step")
     ax.axvline(1, color="gray", ls=":", label="cue step t = 1")
     ax.set_yscale("log")
@@ -36,14 +37,19 @@ def plot_gated_signal(curves, *, title="Gradient of the last loss term, 120 step
     return fig
 
 
-def plot_accuracy_by_cell(comparison, *, chance=0.5,
+def plot_accuracy_by_cell(comparison, *, chance=0.5, per_row=3,
                           title="Cue task, same budget: accuracy of each seed"):
-    """One panel per gap; per cell, every seed's training (open) and held-out (filled) accuracy.
+    """One panel per gap (rows of `per_row`); per cell, every seed's training (open) and held-out
+    (filled) accuracy, the number of seeds under the cell's name. A spare panel slot holds the legend.
 
     comparison: {gap: {cell: Accuracies}} from rnn_edu.gated_sweep.compare.
     """
-    fig, axes = plt.subplots(1, len(comparison), figsize=(6.8, 4.0), sharey=True, squeeze=False)
-    for ax, (gap, by_cell) in zip(axes[0], comparison.items()):
+    n_panels = len(comparison)
+    cols = min(per_row, n_panels)
+    rows = -(-n_panels // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(6.8, 3.3 * rows + 0.5), sharey=True, squeeze=False)
+    flat = axes.ravel()
+    for ax, (gap, by_cell) in zip(flat, comparison.items()):
         for k, (cell, acc) in enumerate(by_cell.items()):
             colour = _colour(cell.upper())
             n = len(acc.seeds)
@@ -53,15 +59,21 @@ def plot_accuracy_by_cell(comparison, *, chance=0.5,
             ax.plot(k + 0.15 + offsets, acc.held_out, "o", color=colour, ms=8,
                     label="held-out" if k == 0 else None)
         ax.axhline(chance, color="gray", ls="--", label=f"chance ({chance:.0%})")
-        ax.set_xticks(range(len(by_cell)), [c.upper() for c in by_cell])
+        ax.set_xticks(range(len(by_cell)), [f"{c.upper()}\n({len(a.seeds)})" for c, a in by_cell.items()])
         ax.set_xlim(-0.6, len(by_cell) - 0.4)
         ax.set_ylim(0.3, 1.05)
-        ax.set_xlabel(f"cell, at gap {gap}")
         ax.set_title(f"gap {gap} (T = {gap + 2})")
-    axes[0][0].set_ylabel("accuracy (fraction correct)")
+        ax.set_xlabel("cell (seeds run)")
+    for ax in axes[:, 0]:
+        ax.set_ylabel("accuracy (fraction correct)")
     fig.suptitle(title)
     fig.tight_layout()
-    legend_off_the_curves(axes[0][-1])
+    if n_panels < flat.size:                       # the legend in the first spare slot
+        for spare in flat[n_panels:]:
+            spare.axis("off")
+        flat[n_panels].legend(*flat[0].get_legend_handles_labels(), loc="center")
+    else:
+        legend_off_the_curves(flat[n_panels - 1])
     return fig
 
 
