@@ -71,7 +71,7 @@ def test_pytorch_listings_run():
     assert isinstance(ns["state"], tuple) and len(ns["text"]) == 51
 
 
-def test_temperature_slider_regenerates_the_sample():
+def test_temperature_control_regenerates_the_sample():
     from rnn_edu.sampling import sample
     from rnn_edu.widgets.temperature import TemperatureSampler
     vocab = shakespeare()[0]
@@ -79,7 +79,11 @@ def test_temperature_slider_regenerates_the_sample():
     w = TemperatureSampler(p, vocab, prompt="AB", n=30, temperature=0.8, seed=0)
     first = w.text.value
     assert "T = 0.8" in first and repr(w) == "<TemperatureSampler>"
-    w.slider.value = 0.0
+    w.warmer.click()
+    assert "T = 0.9" in w.text.value and w.temperature.value == 0.9
+    for _ in range(12):
+        w.colder.click()                    # stops at 0, on the 0.1 grid
+    assert w.temperature.value == 0.0
     assert "greedy" in w.text.value and w.text.value != first
     greedy = sample(p, vocab, "AB", 30, temperature=0.0)
     assert greedy.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace(

@@ -41,10 +41,19 @@ def _within(xy, bbox):
     return (xy[:, 0] >= x0) & (xy[:, 0] <= x1) & (xy[:, 1] >= y0) & (xy[:, 1] <= y1)
 
 
-def legend_off_the_curves(ax, places=LEGEND_PLACES):
-    """Put the legend where it hides nothing inside the axes, else right of them; return it."""
+def legend_off_the_curves(ax, places=LEGEND_PLACES, outside="right"):
+    """Put the legend where it hides nothing inside the axes, else outside them; return it.
+
+    outside: 'right' of the axes, or 'below' them, under the x label (for long labels: the
+    figure then grows downwards instead of getting wider and being shown scaled down).
+    """
     for place in places:
         legend = ax.legend(loc=place)
         if points_under_legend(ax, legend) == 0:
             return legend
+    if outside == "below":
+        renderer = ax.figure.canvas.get_renderer()
+        bottom = ax.get_tightbbox(renderer).y0                # the x label's lower edge
+        y = ax.transAxes.inverted().transform((0.0, bottom))[1]
+        return ax.legend(loc="upper center", bbox_to_anchor=(0.5, y - 0.03), borderaxespad=0.0)
     return ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)

@@ -97,5 +97,5 @@ def plot_path_factors(factors, steps, *, floor=1e-3,
     ax.set_ylabel("factor on the gradient (log scale)")
     ax.set_title(title, fontsize=11)
     fig.tight_layout()
-    legend_off_the_curves(ax)
+    legend_off_the_curves(ax, outside="below")          # its labels are long
     return fig

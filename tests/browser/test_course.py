@@ -284,12 +284,17 @@ def check_quiz_look(nb, where):
 
 
 def check_explorer_look(nb, where):
-    """The 'activation f' label sits on its buttons' row; text and plot as large as the body text."""
+    """Each button group's label ('cell', 'activation f') sits on its buttons' row; text and
+    plot as large as the body text."""
     explorer = nb.notebook.locator(".rnn-edu-explorer")
-    label = qd.box(explorer.locator(".widget-toggle-buttons .widget-label"))
-    button = qd.box(explorer.locator(".widget-toggle-button").first)
-    middle = label["y"] + label["height"] / 2
-    assert button["y"] <= middle <= button["y"] + button["height"], f"{where}: the f label is not on its row"
+    groups = explorer.locator(".widget-toggle-buttons")
+    assert groups.count() >= 2, f"{where}: expected the cell and activation button groups"
+    for i in range(groups.count()):
+        label = qd.box(groups.nth(i).locator(".widget-label"))
+        button = qd.box(groups.nth(i).locator(".widget-toggle-button").first)
+        middle = label["y"] + label["height"] / 2
+        assert button["y"] <= middle <= button["y"] + button["height"], \
+            f"{where}: the label of button group {i} is not on its row"
     body = qd.body_text_px(nb.page)
     sizes = nb.page.evaluate("""(root) => [...root.querySelectorAll('.widget-label, .widget-html-content, button, input')]
         .filter((e) => e.offsetParent !== null).map((e) => parseFloat(getComputedStyle(e).fontSize))""",
