@@ -182,9 +182,9 @@ def run(args):
     except ImportError:
         ours = theirs = ratios = None
     lines = [f"Written by `benchmarks/lm_bench.py` on {time.strftime('%Y-%m-%d')} in {time.time() - t_start:.0f} s, "
-             f"{args.threads} BLAS thread(s) for numpy and torch. The machine was shared with other "
-             f"users while it ran, so each training budget counts the loop's own CPU time "
-             f"(time.process_time); wall time is shown beside it.",
+             f"{args.threads} BLAS thread(s) for numpy and torch. Each training budget counts the loop's own "
+             f"CPU time (time.process_time), so other work on the machine cannot shorten it; wall "
+             f"time is shown beside it.",
              "", f"### Quality per second: validation loss after {budget:g} s of training",
              "", "rnn_edu's recipe was chosen among four settings, each tried once on this validation "
              "part (Adam at 3e-3 or 5e-3 constant, 5e-3 falling to 5e-4, and H = 320 with 4e-3 falling "
@@ -229,11 +229,11 @@ def run(args):
               f"against {mc['chars'] / mc['cpu']:,.0f}): with B = 1 every matrix product is a thin "
               f"(1, H) row, so Python's per-step overhead dominates; B = 32 rows fill the products.",
               f"- Lesson 08's shipped model (tanh RNN, H = {shipped['config']['hidden']}, "
-              f"{shipped['steps']} updates of Adam, {shipped['seconds'] / 60:.0f} minutes of wall time on the "
-              f"shared machine) reaches {shipped['val_full']:.3f} on the same validation part.",
+              f"{shipped['steps']} updates of Adam, {shipped['seconds'] / 60:.0f} minutes of wall time "
+              f"when it was made) reaches {shipped['val_full']:.3f} on the same validation part.",
               "- The recurrence runs its T per-step (B, H) @ (H, H) products one after the other, in "
-              "Python, forward and backward, on both sides; the spread of the per-block ratios comes "
-              "from the other users of the machine."]
+              "Python, forward and backward, on both sides; the per-block ratios spread with timing "
+              "noise (other processes, caches, frequency)."]
     if mc["val"] - mc["val_warm"] > 0.5:
         lines.append(
             f"- min-char-rnn's recipe trains one stream whose state is carried through about "

@@ -28,7 +28,9 @@ def notebooks():
 
 def run_nbval(paths, progress_dir, timeout):
     """Run pytest --nbval on `paths`; returns (seconds, status text)."""
-    env = dict(os.environ, RNN_EDU_PROGRESS=str(Path(progress_dir) / "progress.json"))
+    # as `make nbval` runs them: one BLAS thread (the benchmark itself pins two for numpy and torch)
+    env = dict(os.environ, RNN_EDU_PROGRESS=str(Path(progress_dir) / "progress.json"),
+               OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
     cmd = [sys.executable, "-m", "pytest", "-q", *NBVAL, *paths]
     start = time.perf_counter()
     try:
