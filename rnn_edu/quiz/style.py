@@ -57,3 +57,11 @@ def style_widget(css=COURSE_CSS):
 def fallback_text(what):
     """The text/plain a notebook shows in place of a widget until its cell has run."""
     return f"[{what}: {RUN_HINT}]"
+
+
+def widget_bundle(container, text, **kwargs):
+    """`container`'s display bundle with its text/plain replaced by `text` (for _repr_mimebundle_)."""
+    bundle = container._repr_mimebundle_(**kwargs)
+    data = dict((bundle[0] if isinstance(bundle, tuple) else bundle) or {})
+    data["text/plain"] = text
+    return data

@@ -4,7 +4,7 @@ import html
 import ipywidgets as w
 
 from .progress_store import load_progress
-from .style import fallback_text
+from .style import fallback_text, widget_bundle
 
 
 def summarize(bank, records):
@@ -69,6 +69,4 @@ class ProgressView:
 
     def _repr_mimebundle_(self, **kwargs):
         """Display as the HTML widget; the text/plain tells the learner to run the cell."""
-        data = dict(self.container._repr_mimebundle_(**kwargs) or {})
-        data["text/plain"] = fallback_text("Your quiz progress table")
-        return data
+        return widget_bundle(self.container, fallback_text("Your quiz progress table"), **kwargs)

@@ -21,7 +21,7 @@ from .choices import OptionBoxes
 from .markup import Message, inline, to_html
 from .progress_store import ProgressWarning, load_progress
 from .safe_number import EXPECTED
-from .style import fallback_text, style_widget
+from .style import fallback_text, style_widget, widget_bundle
 
 CSS_QUIZ, CSS_FEEDBACK, CSS_CHECK, CSS_RETRY = ("rnn-edu-quiz", "rnn-edu-feedback",
                                                 "rnn-edu-check", "rnn-edu-retry")
@@ -50,11 +50,7 @@ class _Displayable:
 
     def _repr_mimebundle_(self, **kwargs):
         """Delegate to the container widget, replacing its text/plain."""
-        bundle = self.container._repr_mimebundle_(**kwargs)
-        data = bundle[0] if isinstance(bundle, tuple) else bundle
-        data = dict(data or {})
-        data["text/plain"] = self.fallback()
-        return data
+        return widget_bundle(self.container, self.fallback(), **kwargs)
 
 
 class QuizWidget(_Displayable):

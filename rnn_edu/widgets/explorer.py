@@ -27,7 +27,7 @@ import rnn_edu
 from rnn_edu.figures.display import img_html
 from rnn_edu.diagnostics import growth_word
 from rnn_edu.figures.gradients import frame_width_px, grad_norms_frame, measured_factor
-from rnn_edu.quiz.style import fallback_text, style_widget
+from rnn_edu.quiz.style import fallback_text, style_widget, widget_bundle
 
 CSS_EXPLORER, CSS_PLOT, CSS_READOUT = "rnn-edu-explorer", "rnn-edu-explorer-plot", "rnn-edu-explorer-readout"
 ACTIVATIONS = ("tanh", "sigmoid", "relu")
@@ -223,10 +223,7 @@ class GradientExplorer:
 
     def _repr_mimebundle_(self, **kwargs):
         """Display as the VBox; the text/plain tells the learner to run the cell."""
-        bundle = self.container._repr_mimebundle_(**kwargs)
-        data = dict((bundle[0] if isinstance(bundle, tuple) else bundle) or {})
-        data["text/plain"] = FALLBACK
-        return data
+        return widget_bundle(self.container, FALLBACK, **kwargs)
 
 
 def gradient_explorer(seed=0, cell="rnn"):

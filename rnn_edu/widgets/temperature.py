@@ -13,7 +13,7 @@ import html
 
 import ipywidgets as widgets
 
-from ..quiz.style import fallback_text
+from ..quiz.style import fallback_text, widget_bundle
 from ..sampling import sample
 
 FALLBACK = fallback_text("Temperature control")
@@ -54,7 +54,4 @@ class TemperatureSampler:
         return "<TemperatureSampler>"
 
     def _repr_mimebundle_(self, **kwargs):
-        bundle = self.container._repr_mimebundle_(**kwargs)
-        data = dict((bundle[0] if isinstance(bundle, tuple) else bundle) or {})
-        data["text/plain"] = FALLBACK
-        return data
+        return widget_bundle(self.container, FALLBACK, **kwargs)
