@@ -1,7 +1,10 @@
 # rnn-edu: two commands on a fresh machine with python3 (3.10+) and make.
 #   make lab    set up .venv, build the learner edition into work/ (never over your edits), open JupyterLab there
-#   make test   set up .venv if missing, run every test (unit, quiz, notebooks, release, browser, hub)
-# Also: make lab-instructor (the lessons with solutions, notebooks/), make release (the learner
+#   make test   set up .venv if missing, run every test (unit, quiz, notebooks, release, browser, hub);
+#               the PyTorch comparisons skip, saying why, unless torch is installed
+# Also: make test-torch (installs torch's CPU build, runs the PyTorch comparisons),
+# make nbval-oldest (the lessons under nbval in the oldest environment pyproject.toml allows, 2 BLAS threads),
+# make lab-instructor (the lessons with solutions, notebooks/), make release (the learner
 # edition by nbgrader, into release/), make bank (repack quizzes/*.yaml), make notebooks
 # (re-execute the lessons in place), make bench (benchmarks),
 # make capstone (lesson 08's long training run, ~10 min: weights and curves into rnn_edu/assets/),
@@ -26,7 +29,7 @@ NPM     ?= npm
 AXE     := tests/browser/node_modules/.installed
 
 .PHONY: lab lab-instructor release bank test unit nbval browser notebooks bench capstone clean \
-        hub hub-install hub-test hub-load report
+        hub hub-install hub-test hub-load report test-torch nbval-oldest
 
 $(STAMP): pyproject.toml
 	@$(PY) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "rnn-edu needs Python 3.10 or newer, found " + sys.version.split()[0])'
@@ -40,7 +43,7 @@ $(DEV): $(STAMP) pyproject.toml
 	@touch $(DEV)
 
 # JupyterLab refuses to run as root (containers, some JupyterHub images) unless told.
-LAB_ARGS ?= $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
+LAB_ARGS ?= --ip=127.0.0.1 $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
 
 # Learners: the learner edition (exercises empty, quiz keys packed) in $(WORK)/. A lesson you have
 # changed is never overwritten; a newer course version goes to $(WORK)/updates/ beside it.
@@ -62,8 +65,47 @@ bank: $(STAMP)
 
 test: unit nbval browser hub-test
 
+# ---- the PyTorch comparisons (optional): torch's CPU build, then only the tests marked `torch`.
+# TORCH pins the CPU build by its local version label (+cpu): plain `torch` on Linux is a CUDA build
+# of several GB. pip first looks where it is configured to (some machines carry the file), then
+# in PyTorch's CPU index (TORCH_INDEX); on macOS, where every build is a CPU build, use TORCH=torch==2.13.0.
+TORCH       ?= torch==2.13.0+cpu
+TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
+TORCH_STAMP := $(VENV)/.installed-torch
+
+$(TORCH_STAMP): $(DEV)
+	@echo "test-torch: installing $(TORCH) (the CPU build of PyTorch)"
+	$(BIN)/python -m pip install --quiet "$(TORCH)" 2>/dev/null || \
+	  $(BIN)/python -m pip install --quiet --extra-index-url $(TORCH_INDEX) "$(TORCH)"
+	@touch $(TORCH_STAMP)
+
+test-torch: $(TORCH_STAMP)
+	$(FRESH) $(ONE_BLAS) RNN_EDU_REQUIRE_TORCH=1 $(BIN)/python -m pytest -q -m torch tests \
+	  --ignore=tests/browser --ignore=tests/hub --ignore=tests/journeys
+
+# ---- the oldest environment pyproject.toml allows: Python 3.10 and the lowest version of every
+# dependency it names (scripts/oldest_pins.py reads them from pyproject.toml), with 2 BLAS threads:
+# the stored outputs must come out the same there as anywhere.
+OLDEST    ?= .venv-oldest
+OLDEST_PY ?= python3.10
+TWO_BLAS  := OPENBLAS_NUM_THREADS=2 OMP_NUM_THREADS=2 MKL_NUM_THREADS=2
+
+$(OLDEST)/.installed: pyproject.toml scripts/oldest_pins.py
+	@py=$$(for c in $(OLDEST_PY) $$(ls -d $$HOME/.pyenv/versions/3.10*/bin/python3.10 2>/dev/null); do \
+	  $$c -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' 2>/dev/null && echo $$c && break; done); \
+	if [ -z "$$py" ]; then echo "nbval-oldest: needs Python 3.10 (python3.10 on PATH, or OLDEST_PY=/path/to/python3.10)"; exit 1; fi; \
+	echo "nbval-oldest: $$py, pins: $$($(PY) scripts/oldest_pins.py)"; \
+	$$py -m venv $(OLDEST) && $(OLDEST)/bin/python -m pip install --quiet --upgrade pip && \
+	$(OLDEST)/bin/python -m pip install --quiet -e . $$($(PY) scripts/oldest_pins.py)
+	@touch $@
+
+nbval-oldest: $(OLDEST)/.installed
+	$(OLDEST)/bin/python scripts/oldest_pins.py --check
+	$(FRESH) $(TWO_BLAS) $(OLDEST)/bin/python -m pytest -q $(NBVAL) $(NBS)
+	$(FRESH) $(TWO_BLAS) $(OLDEST)/bin/python -m pytest -q tests/test_claims.py
+
 unit: $(DEV)
-	$(FRESH) $(ONE_BLAS) $(BIN)/python -m pytest -q tests --ignore=tests/browser --ignore=tests/hub
+	$(FRESH) $(ONE_BLAS) $(BIN)/python -m pytest -q -rs tests --ignore=tests/browser --ignore=tests/hub --ignore=tests/journeys
 
 nbval: $(DEV)
 	@if [ -n "$(NBS)" ]; then \
@@ -88,7 +130,9 @@ notebooks: $(DEV)
 	  --ExecutePreprocessor.record_timing=False $(NBS)
 
 bench: $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[bench]' || echo "bench: torch could not be installed; the PyTorch comparison will be skipped"
+	$(BIN)/python -m pip install --quiet "$(TORCH)" 2>/dev/null || \
+	  $(BIN)/python -m pip install --quiet --extra-index-url $(TORCH_INDEX) "$(TORCH)" || \
+	  echo "bench: torch's CPU build could not be installed; the PyTorch comparison will be skipped"
 	$(BIN)/python benchmarks/run.py
 
 # Lesson 08's long run: trains the shipped character model (seeded) and writes
@@ -113,9 +157,11 @@ $(PROXY): hub/package.json hub/package-lock.json
 
 hub-install: $(HUB_STAMP) $(PROXY)
 
-# A class hub on http://127.0.0.1:8000 until Ctrl-C (HUB_PORT=..., COURSE=folder to copy to learners).
+# A class hub on http://127.0.0.1:8000 until Ctrl-C (HUB_PORT=..., HUB_DATA=folder for its homes and database,
+# COURSE=a folder of lessons to give learners instead of the learner edition).
 hub: hub-install
-	$(BIN)/python hub/hubctl.py $(if $(HUB_PORT),--port $(HUB_PORT)) $(if $(COURSE),--course $(COURSE))
+	$(BIN)/python hub/hubctl.py $(if $(HUB_PORT),--port $(HUB_PORT)) $(if $(HUB_DATA),--data $(HUB_DATA)) \
+	  $(if $(COURSE),--course $(COURSE))
 
 hub-test: hub-install
 	$(FRESH) $(BIN)/python -m pytest -q -rs tests/hub
@@ -129,4 +175,4 @@ report: $(STAMP)
 	$(BIN)/python -m rnn_edu.report $(HOMES) --out class-report
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) $(OLDEST) build *.egg-info

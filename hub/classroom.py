@@ -7,9 +7,14 @@ own in a temporary folder:
 
 - ``RNN_EDU_HUB_DATA``: the hub's data folder (default ``hub/data/``, git-ignored):
   database, cookie secret, credentials, and ``homes/<learner>/``.
-- ``RNN_EDU_HUB_COURSE``: the folder copied into each learner's home.  Default:
-  the learner edition (``release/``, from ``make release``) once it has been
-  built, otherwise the instructor edition in ``notebooks/``.
+- ``RNN_EDU_HUB_COURSE``: a folder whose lessons each new learner gets, only when
+  the instructor names one (``make hub COURSE=...``); a folder holding solutions
+  (``notebooks/``, the instructor edition) is used with a warning.  Default: the
+  learner edition of every lesson, gathered from nbgrader's ``release/NN_name/``
+  folders when ``make release`` has built every lesson, otherwise built from
+  ``notebooks/`` by ``scripts/edition.py`` (no nbgrader needed).  Either way the
+  lessons are put in one flat folder, ``<data>/course/``, which is what a new
+  learner's home receives.
 - ``RNN_EDU_HUB_PASSWORD`` / ``RNN_EDU_HUB_ADMIN_PASSWORD``: the shared learner
   password and the instructor's password; generated on first start and kept in
   ``<data>/credentials.json`` when not given.
@@ -29,6 +34,8 @@ DATA_VAR, COURSE_VAR = "RNN_EDU_HUB_DATA", "RNN_EDU_HUB_COURSE"
 PASSWORD_VAR, ADMIN_PASSWORD_VAR, ADMIN_VAR = ("RNN_EDU_HUB_PASSWORD", "RNN_EDU_HUB_ADMIN_PASSWORD",
                                                "RNN_EDU_HUB_ADMIN")
 COURSE_DIR = "rnn-edu"                      # the course copy inside each home
+COURSE_COPY = "course"                      # <data>/course: the lessons every new learner gets
+SOLUTION_MARK = "### BEGIN SOLUTION"         # nbgrader's solution region: the instructor edition
 PROGRESS = Path(".rnn_edu") / "progress.json"  # the progress file inside each home
 LESSON_GLOB = "[0-9][0-9]_*.ipynb"
 PROXY = HERE / "node_modules" / ".bin" / "configurable-http-proxy"
@@ -52,25 +59,85 @@ def admin_name():
     return os.environ.get(ADMIN_VAR) or "instructor"
 
 
-def lesson_folder(root):
-    """The shallowest folder under `root` that holds lesson notebooks (NN_*.ipynb), or None."""
-    root = Path(root)
+def lessons_under(root):
+    """{lesson file name: path} of every lesson notebook (NN_*.ipynb) under `root`, at any depth.
+
+    nbgrader's release/ holds one folder per lesson (release/NN_name/NN_name.ipynb); a plain
+    folder holds them side by side.  Two lessons of the same name is an error (which one?).
+    """
+    root, found = Path(root), {}
     if not root.is_dir():
-        return None
-    found = sorted((p.parent for p in root.rglob(LESSON_GLOB) if ".ipynb_checkpoints" not in p.parts),
-                   key=lambda d: (len(d.parts), str(d)))
-    return found[0] if found else None
+        return found
+    for path in sorted(root.rglob(LESSON_GLOB)):
+        if ".ipynb_checkpoints" in path.parts:
+            continue
+        if path.name in found:
+            raise ValueError(f"{root} holds two lessons named {path.name}: {found[path.name]} and {path}")
+        found[path.name] = path
+    return found
+
+
+def holds_solutions(path):
+    """True if a lesson notebook still has an nbgrader solution region (the instructor edition)."""
+    return SOLUTION_MARK in Path(path).read_text(encoding="utf-8")
 
 
 def course_source(env=None):
-    """The folder each learner gets a copy of: $RNN_EDU_HUB_COURSE, else release/, else notebooks/."""
+    """Where new learners' lessons come from: (kind, folder), kind 'chosen', 'release' or 'edition'.
+
+    'chosen': the folder in $RNN_EDU_HUB_COURSE.  'release': nbgrader's release/, when it holds
+    every lesson of notebooks/.  'edition': notebooks/, turned into the learner edition.
+    """
     chosen = (os.environ if env is None else env).get(COURSE_VAR)
     if chosen:
-        folder = lesson_folder(Path(chosen).expanduser().resolve())
-        if folder is None:
+        folder = Path(chosen).expanduser().resolve()
+        if not lessons_under(folder):
             raise FileNotFoundError(f"{COURSE_VAR}={chosen!r} holds no lesson notebooks ({LESSON_GLOB})")
-        return folder
-    return lesson_folder(REPO / "release") or REPO / "notebooks"
+        return "chosen", folder
+    released, source = lessons_under(REPO / "release"), lessons_under(REPO / "notebooks")
+    if source and set(released) >= set(source):
+        return "release", REPO / "release"
+    return "edition", REPO / "notebooks"
+
+
+def describe_course(env=None):
+    """One line for the instructor: where the learners' lessons come from."""
+    kind, folder = course_source(env)
+    return {"chosen": f"{folder} (named by COURSE)",
+            "release": f"the learner edition in {folder} (make release, nbgrader)",
+            "edition": f"the learner edition of {folder}, built by scripts/edition.py"}[kind]
+
+
+def prepare_course(data=None, env=None, log=None):
+    """Build <data>/course/: every lesson new learners get, in one flat folder; returns that folder.
+
+    Rebuilt at each hub start (a learner's own copy, made at their first start, is never touched).
+    A chosen folder that holds solutions is used as it is, with a warning.
+    """
+    log = log or (lambda text: print(text, file=sys.stderr, flush=True))
+    kind, folder = course_source(env)
+    lessons = lessons_under(folder)
+    target = (data or data_dir()) / COURSE_COPY
+    building = target.with_name(COURSE_COPY + ".building")
+    shutil.rmtree(building, ignore_errors=True)
+    building.mkdir(parents=True)
+    if kind == "edition":
+        sys.path.insert(0, str(REPO / "scripts"))
+        import edition
+        for name, path in lessons.items():
+            notebook = edition.learner_notebook(json.loads(path.read_text(encoding="utf-8")))
+            (building / name).write_text(edition.dumps(notebook), encoding="utf-8")
+    else:
+        for name, path in lessons.items():
+            shutil.copy2(path, building / name)
+    if kind == "chosen":
+        with_solutions = sorted(name for name, path in lessons.items() if holds_solutions(path))
+        if with_solutions:
+            log(f"hub: WARNING: {folder} holds the solutions ({len(with_solutions)} lessons with "
+                f"'{SOLUTION_MARK}', e.g. {with_solutions[0]}); every new learner gets them")
+    shutil.rmtree(target, ignore_errors=True)
+    building.rename(target)
+    return target
 
 
 def credentials(data=None, env=None):

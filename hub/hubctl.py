@@ -51,12 +51,26 @@ def free_port():
         return s.getsockname()[1]
 
 
+def ancestors():
+    """This process and its parents (make, a shell, a test runner): they may carry the marker too
+    (RNN_EDU_HUB_DATA=... make hub) but are not the hub's."""
+    pids, pid = set(), os.getpid()
+    while pid > 1 and pid not in pids:
+        pids.add(pid)
+        try:
+            stat = (Path("/proc") / str(pid) / "stat").read_text()
+            pid = int(stat.rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            break
+    return pids
+
+
 def marked_pids(data):
-    """Processes (other than this one) whose environment has RNN_EDU_HUB_DATA=<data>."""
+    """Processes (other than this one and its ancestors) whose environment has RNN_EDU_HUB_DATA=<data>."""
     marker = f"{classroom.DATA_VAR}={Path(data).resolve()}".encode()
-    pids = []
+    pids, mine = [], ancestors()
     for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+        if not entry.name.isdigit() or int(entry.name) in mine:
             continue
         try:
             env = (entry / "environ").read_bytes()
@@ -170,7 +184,7 @@ def main(argv=None):
     ap.add_argument("--port", type=int, default=int(os.environ.get("RNN_EDU_HUB_PORT", "8000")))
     ap.add_argument("--data", type=Path, default=classroom.data_dir(), help="data folder (hub/data)")
     ap.add_argument("--course", type=Path, default=None,
-                    help="folder copied to each learner (default: release/ if built, else notebooks/)")
+                    help="folder whose lessons each new learner gets (default: the learner edition, from release/ if make release built every lesson, else built from notebooks/)")
     args = ap.parse_args(argv)
     why = missing()
     if why:
@@ -198,7 +212,7 @@ def main(argv=None):
     failed = False
     try:
         hub.wait_ready()
-        print(_banner(hub, classroom.course_source(env)), flush=True)
+        print(_banner(hub, classroom.describe_course(env)), flush=True)
         while proc.poll() is None:
             time.sleep(0.5)
         if not stopping:
@@ -220,7 +234,7 @@ def _banner(hub, source):
         f"  learners: any name (lower-case letters, digits, . _ -), password {hub.creds['password']}",
         f"  instructor: {classroom.admin_name()}, password {hub.creds['admin_password']} "
         f"(admin page: {hub.url}/hub/admin)",
-        f"  course copied to each new learner from: {source}",
+        f"  lessons copied to each new learner: {source}",
         f"  homes and progress files: {hub.homes}/<name>/{classroom.PROGRESS}",
         f"  class report: make report HOMES={hub.homes}",
         "  Ctrl-C stops everything.", ""])

@@ -28,7 +28,7 @@ c = get_config()  # noqa: F821 - provided by JupyterHub when it loads this file
 DATA = classroom.data_dir()
 HOMES = classroom.homes_dir(DATA)
 HOMES.mkdir(parents=True, exist_ok=True)
-SOURCE = classroom.course_source()
+SOURCE = classroom.prepare_course(DATA)   # <data>/course: every lesson, learner edition
 CREDS = classroom.credentials(DATA)
 FONTS = classroom.font_cache(DATA)
 PORT = int(os.environ.get("RNN_EDU_HUB_PORT", "8000"))
@@ -74,6 +74,7 @@ c.Spawner.environment = {
     "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
     classroom.DATA_VAR: str(DATA),  # marks every process of this hub (hubctl sweeps by it)
     "RNN_EDU_PROGRESS": lambda spawner: str(Path(spawner.home_dir) / classroom.PROGRESS),
+    "RNN_EDU_QUIZZES": "packed",    # as in make lab: the quiz keys stay out of sight
 }
 
 

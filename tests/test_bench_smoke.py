@@ -1,6 +1,6 @@
 """The benchmark's PyTorch reference computes the same loss and gradients as rnn_edu.bptt.
 
-Runs only where torch is installed (the `bench` extra); skipped otherwise.
+The comparisons need torch (`make test-torch`); without it they skip, saying why.
 """
 import sys
 from pathlib import Path
@@ -12,8 +12,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 import flops  # noqa: E402
 import torch_ref  # noqa: E402
 
-needs_torch = pytest.mark.skipif(not torch_ref.available(),
-                                 reason="torch is not installed (pip install -e '.[bench]')")
+from optional import torch_or_skip  # noqa: E402
+
+
+@pytest.fixture
+def needs_torch_fixture():
+    torch_or_skip()
+
+
+def needs_torch(test):
+    """A PyTorch comparison: marked `torch` (make test-torch), skipped with the reason without torch."""
+    return pytest.mark.torch(pytest.mark.usefixtures("needs_torch_fixture")(test))
 
 
 @needs_torch
@@ -56,6 +65,7 @@ def test_lm_bench_compares_the_same_model_and_recipes_train():
     assert r["updates"] > 10 and r["chars"] == 25 * r["updates"] and np.isfinite(r["val"])
 
 
+@needs_torch
 @pytest.mark.parametrize("cell", ["lstm", "gru"])
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_gated_bptt_equals_torch_reference(cell, dtype):

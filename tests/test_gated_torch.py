@@ -5,7 +5,10 @@ import pytest
 
 import rnn_edu
 
-torch = pytest.importorskip("torch")
+from optional import torch_or_skip
+
+pytestmark = pytest.mark.torch
+torch = torch_or_skip(module_level=True)
 T, B, D, H, O = 7, 3, 4, 5, 3
 KINDS = {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU, "rnn": torch.nn.RNN}
 

@@ -7,6 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from optional import torch_or_skip
+
 import rnn_edu
 import rnn_edu.data
 import rnn_edu.longterm
@@ -31,8 +33,9 @@ def torch_listing(cells):
     return re.search(r"```python\n(.*?)```", text, re.S).group(1)
 
 
+@pytest.mark.torch
 def test_the_pytorch_listing_runs_and_gives_rnn_edus_loss(cells):
-    torch = pytest.importorskip("torch")
+    torch = torch_or_skip()
     code = torch_listing(cells)
     scope = {}
     exec(compile(code, "In PyTorch listing", "exec"), scope)
@@ -152,5 +155,9 @@ def test_the_counts_of_the_prose(cells):
         assert rnn == H * (D + H + 1) and lstm == 4 * H * (D + H + 1) == 4 * rnn     # "exactly four times"
         assert gru == 3 * H * (D + H + 2) and 3 < gru / rnn < 3.5                     # "a little over three"
     assert "exactly four times" in text and "a little over three times" in text
-    torch = pytest.importorskip("torch")
+
+
+@pytest.mark.torch
+def test_torchs_lstm_has_the_counted_parameters():
+    torch = torch_or_skip()
     assert sum(p.numel() for p in torch.nn.LSTM(10, 20).parameters()) == 4 * 20 * (10 + 20 + 2)

@@ -9,6 +9,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from optional import torch_or_skip  # noqa: E402
 
 import rnn_edu  # noqa: E402
 from rnn_edu.capstone_data import load_capstone_params, load_capstone_run  # noqa: E402
@@ -59,8 +60,9 @@ def test_quiz_keys_are_what_the_computation_gives():
     assert len(quizzes) >= 4
 
 
+@pytest.mark.torch
 def test_pytorch_listings_run():
-    torch = pytest.importorskip("torch")
+    torch = torch_or_skip()
     torch.set_num_threads(1)
     listings = pytorch_listings()
     assert len(listings) == 3

@@ -2,6 +2,8 @@
 import numpy as np
 import pytest
 
+from optional import torch_or_skip
+
 from rnn_edu import bptt, init_params, sgd_step, train
 from rnn_edu.data import text_task
 from rnn_edu.optim import Adagrad, Adam, Momentum
@@ -66,9 +68,10 @@ def test_defaults_are_torchs():
     assert a.betas == (0.9, 0.999) and a.eps == 1e-8
 
 
+@pytest.mark.torch
 @pytest.mark.parametrize("make", ["momentum", "adagrad", "adam"])
 def test_matches_torch_optim_over_several_steps(make):
-    torch = pytest.importorskip("torch")
+    torch = torch_or_skip()
     p = init_params(5, 6, 4, seed=2, spectral_radius=0.9)
     p = p.map(lambda a: a + 0.01)                      # non-zero biases too
     gs = _grads(p, 6, seed=3)

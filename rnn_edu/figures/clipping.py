@@ -101,11 +101,26 @@ def plot_cliff(ws, bs, surface, paths, *, title="The cliff: loss of a one-unit R
     return fig
 
 
+DIVERGED = 100.0   # a final loss above this is reported as "diverged", not by its digits
+
+
+def final_loss_words(losses):
+    """'final 0.0145', or 'diverged: final loss above 100' for a run whose last loss is above 100.
+
+    A diverged run's loss jumps chaotically: its digits change with the machine's arithmetic
+    (CPU, BLAS, threads), so only the verdict is stable enough to print.
+    """
+    last = float(losses[-1])
+    if not np.isfinite(last) or last > DIVERGED:
+        return f"diverged: final loss above {DIVERGED:g}"
+    return f"final {last:.3g}"
+
+
 def plot_training_losses(histories, *, title="Training with and without gradient clipping"):
     """Loss per update (log scale) of several `rnn_edu.train` runs: {label: TrainHistory}."""
     fig, ax = plt.subplots(figsize=(6.8, 4.0))
     for label, hist in histories.items():
-        ax.plot(np.arange(1, len(hist.losses) + 1), hist.losses, label=f"{label} (final {hist.losses[-1]:.3g})")
+        ax.plot(np.arange(1, len(hist.losses) + 1), hist.losses, label=f"{label} ({final_loss_words(hist.losses)})")
     ax.set_yscale("log")
     ax.set_xlabel("update (one per epoch)")
     ax.set_ylabel("loss summed over steps (nats, log)")

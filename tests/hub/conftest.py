@@ -54,7 +54,7 @@ class RunningHub:
 @pytest.fixture
 def hub_runner(hub_installed, tmp_path):
     """A not-yet-started hub with its own data folder; always stopped, and nothing may be left."""
-    runner = RunningHub(tmp_path / "hub-data", course=REPO / "notebooks")
+    runner = RunningHub(tmp_path / "hub-data")          # the default course: the learner edition
     try:
         yield runner
     finally:

@@ -14,6 +14,7 @@ import time
 import classroom
 import hubclient
 import hubctl
+from test_classroom import assert_learner_edition
 
 LIMIT = 60  # s for the whole two-learner test
 ANSWERS = {"ada": {"exploding-4-byte-overflow": ["7001", "10"]},
@@ -53,8 +54,9 @@ def test_two_learners_get_their_own_home_course_and_progress(hub_runner):
     assert seen == {"ada": "/user/ada/", "ben": "/user/ben/"}
     for name, answers in ANSWERS.items():
         home = hub.homes / name
+        assert_learner_edition(home / classroom.COURSE_DIR)               # every lesson, no solution
         assert (home / "rnn-edu" / "00_start_here.ipynb").read_bytes() == \
-            (hub_runner.course / "00_start_here.ipynb").read_bytes()
+            (hub.data / classroom.COURSE_COPY / "00_start_here.ipynb").read_bytes()
         # matplotlib's font cache was seeded, so a first `import matplotlib` builds nothing
         assert [p.name for p in (home / ".cache" / "matplotlib").glob("fontlist-*.json")] == \
             [p.name for p in (hub.data / "matplotlib").glob("fontlist-*.json")] != []
