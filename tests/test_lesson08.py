@@ -119,6 +119,13 @@ def test_what_the_prose_says_about_the_runs_is_what_the_data_show():
     # live run: the validation loss falls at every measurement
     live = [float(v) for v in re.findall(r"validation (\d\.\d+) nats/char", _output("live = train_lm("))]
     assert len(live) == 10 and all(b < a for a, b in zip(live, live[1:])) and live[-1] < np.log(65)
+    # its sample: line breaks, most lines beginning with a capital letter, the short words named
+    text = _output("sample(live.best_params")
+    lines = [line for line in text.split("\n") if line.strip()]
+    assert len(lines) >= 4 and sum(line[0].isupper() for line in lines) > len(lines) / 2
+    words = set(re.findall(r"[a-z]+", text))
+    assert {"the", "me", "to", "lord"} <= words
+    assert "*the*, *me*, *to* and *lord*" in "".join(next(c["source"] for c in _cells() if c.get("id") == "b1cfcc1b"))
     assert "perplexity 65.00" in _output("uniform = p0.from_named")
     # long run: still falling at the end, best = last, train below validation, test above validation
     assert m["best_step"] == m["steps"] == m["val_steps"][-1] and m["val_loss"][-1] < m["val_loss"][-2]
