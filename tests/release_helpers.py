@@ -1,4 +1,4 @@
-"""Helpers for tests/test_release.py: run notebooks headless, put solutions back into a learner
+"""Helpers for tests/test_release.py: errors in a run notebook, put solutions back into a learner
 edition, and take a learner edition through nbgrader's exchange, collect and autograde."""
 import json
 import os
@@ -6,20 +6,10 @@ import shutil
 import sys
 from pathlib import Path
 
-import nbformat
-from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 from edition import BEGIN_SOLUTION, CODE_STUB, END_SOLUTION, nbgrader_meta, source_text  # noqa: E402
-
-
-def execute(nb, cwd):
-    """Run every cell headless (like Run All that goes on after errors); returns the run notebook."""
-    nb = nbformat.reads(json.dumps(nb), as_version=4)           # joins list sources
-    NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True, store_widget_state=False,
-                   record_timing=False, resources={"metadata": {"path": str(cwd)}}).execute()
-    return nb
 
 
 def errors(nb):

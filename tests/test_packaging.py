@@ -40,3 +40,25 @@ def test_environment_check_asks_for_what_pyproject_requires():
     checked = {dist: minimum for _, dist, minimum in REQUIREMENTS if dist not in ("python", "rnn-edu")}
     assert checked == wanted
     assert ("python", "python", project["requires-python"].lstrip(">=")) in REQUIREMENTS
+
+
+def test_the_oldest_environment_pins_every_lower_bound():
+    """make nbval-oldest tests the lowest versions pyproject.toml allows, not a list kept by hand."""
+    import subprocess
+    import sys
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = {name: spec for name, spec in names(project["dependencies"]).items()}
+    test = names(project["optional-dependencies"]["test"])
+    wanted.update(pytest=test["pytest"], nbval=test["nbval"])
+    run = subprocess.run([sys.executable, str(ROOT / "scripts" / "oldest_pins.py")], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    pins = names(run.stdout.split())
+    assert {name: spec.replace("==", ">=") for name, spec in pins.items()} == wanted
+    assert project["requires-python"] == ">=3.10"
+
+
+def test_make_test_torch_installs_the_cpu_build_of_the_bench_extras_torch():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    makefile = (ROOT / "Makefile").read_text()
+    spec = re.search(r"^TORCH\s*\?=\s*(\S+)", makefile, re.M).group(1)
+    assert spec == project["optional-dependencies"]["bench"][0] + "+cpu"
