@@ -11,10 +11,12 @@ rows and consecutive batches are unrelated, so the state starts from zeros every
 Both yield windows of ids in time-major shape: X (T, B) and Y (T, B) with Y[t] = the character
 after X[t]. They are slices or small gathers of the id array: the whole text is never copied,
 and never one-hot encoded. `batches(...)` adds the one-hot encoding of each window.
+
+Lesson 08 (notebooks/08_capstone_char_lm.ipynb).
 """
 import numpy as np
 
-from .validate import check_choice, check_positive_int
+from ..validate import check_choice, check_positive_int
 
 PARTITIONS = ("sequential", "random")
 

@@ -2,13 +2,15 @@
 
 load_capstone_run()     the record: configuration, learning curves, losses, samples, comparisons
 load_capstone_params()  the trained weights (float32), as the params container of their cell
+
+Lesson 08 (notebooks/08_capstone_char_lm.ipynb).
 """
 import json
 from importlib import resources
 
 import numpy as np
 
-from .params import RNNParams
+from ..params import RNNParams
 
 RUN_FILE, WEIGHTS_FILE = "capstone_run.json", "capstone_weights.npz"
 
@@ -42,7 +44,7 @@ def load_capstone_params():
     cell = load_capstone_run()["main"]["config"].get("cell", "rnn")
     if cell == "rnn":
         return RNNParams.from_named(arrays)
-    from . import gated_params                      # gated cells: LSTMParams / GRUParams
+    from .. import gated_params                      # gated cells: LSTMParams / GRUParams
     cls = getattr(gated_params, f"{cell.upper()}Params", None)
     if cls is None:
         raise ValueError(f"capstone weights: expected a cell this rnn_edu knows, got {cell!r}.")

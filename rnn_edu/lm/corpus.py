@@ -3,6 +3,8 @@
 load_corpus()          the text, checked against its known size and sha256
 Vocab(text)            the sorted distinct characters; encode text -> ids, decode ids -> text
 split_ids(ids)         training / validation / test parts by position (90 / 5 / 5 by default)
+
+Lesson 08 (notebooks/08_capstone_char_lm.ipynb).
 """
 import hashlib
 from dataclasses import dataclass

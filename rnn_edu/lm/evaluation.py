@@ -7,12 +7,14 @@ A model that guesses uniformly over V characters has loss log V and perplexity V
 is the number of equally likely characters the model is, on average, choosing between.
 The state is carried through the whole part (one stream, B = 1), window after window, with
 forward(..., h0=fwd.h_last), so this works for any cell type.
+
+Lesson 08 (notebooks/08_capstone_char_lm.ipynb).
 """
 import numpy as np
 
 from .batching import one_hot_window
-from .forward import forward
-from .validate import check_positive_int
+from ..forward import forward
+from ..validate import check_positive_int
 
 
 def log_softmax_at(zs, targets):

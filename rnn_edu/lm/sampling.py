@@ -7,12 +7,14 @@ text), T > 1 flattens it (more surprising, more misspelt). As T -> 0 the draw be
 likely character (greedy decoding); temperature=0 means exactly that.
 The prompt is read first; each new character is fed back in with forward(..., h0=fwd.h_last),
 so this works for any cell type.
+
+Lesson 08 (notebooks/08_capstone_char_lm.ipynb).
 """
 import numpy as np
 
 from .batching import one_hot_window
-from .forward import forward
-from .validate import check_positive_int
+from ..forward import forward
+from ..validate import check_positive_int
 
 
 def next_char_probs(z, temperature):

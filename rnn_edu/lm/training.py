@@ -4,6 +4,8 @@ clipping, a validation loss every few steps, and early stopping that keeps the b
 Each update: a window (xs (T, B, V), targets (T, B)) from `batches`, loss and gradients by
 `bptt_with_state` starting from h0 (the last window's h_T for sequential partitioning, zeros for
 random partitioning), clipping, then optimizer.step. Works for any params container.
+
+Lesson 08 (notebooks/08_capstone_char_lm.ipynb).
 """
 import time
 from dataclasses import dataclass, field
@@ -11,10 +13,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .batching import batches, check_choice, PARTITIONS
-from .clipping import clip_by_norm, global_norm
-from .gradients import bptt_with_state
-from .lm_eval import evaluate
-from .validate import check_positive_finite, check_positive_int
+from ..clipping import clip_by_norm, global_norm
+from ..gradients import bptt_with_state
+from .evaluation import evaluate
+from ..validate import check_positive_finite, check_positive_int
 
 
 @dataclass

@@ -10,17 +10,19 @@ In the course's notation it is an RNNParams with W_R = [[w]], b_h = [b], W_F = [
 For w > 4 the map h -> sigmoid(w h + b) has two stable fixed points; h_0 = 0.5 sits on the
 unstable one exactly when b = -w/2. Just above that line h_T ends near 1, just below near 0:
 L jumps across a wall that gets thinner (and its gradient larger) as w grows.
+
+Lesson 05 (notebooks/05_gradient_clipping.ipynb).
 """
 from dataclasses import dataclass
 
 import numpy as np
 
-from .activations import get_activation
-from .clipping import clip_by_norm
-from .forward import forward
-from .gradients import bptt
-from .params import RNNParams
-from .validate import check_positive_finite, check_positive_int
+from ..activations import get_activation
+from ..clipping import clip_by_norm
+from ..forward import forward
+from ..gradients import bptt
+from ..params import RNNParams
+from ..validate import check_positive_finite, check_positive_int
 
 T = 50              # sequence length
 H0 = 0.5            # h_0

@@ -8,14 +8,16 @@ Parameters of one layer reading D inputs with H units (the output layer not incl
 
 The counts come from the arrays `init_params` builds, so they follow the library's conventions
 (one bias for the RNN and LSTM, two for the GRU; PyTorch's nn.LSTM has two, 4H (D + H + 2)).
+
+Lesson 07 (notebooks/07_gated_cells.ipynb), section on what each cell costs.
 """
 import time
 
 import numpy as np
 
-from .data import cue_task
-from .gradients import bptt
-from .params import init_params
+from ..data import cue_task
+from ..gradients import bptt
+from ..params import init_params
 
 CELLS = ("rnn", "lstm", "gru")
 

@@ -1,10 +1,12 @@
 """Lesson 07's comparison: the cue-task sweep of lesson 06 for the plain RNN, the LSTM and the GRU.
 
-Every cell is trained by the same function with the same settings (`rnn_edu.longterm.run_one`,
+Every cell is trained by the same function with the same settings (`rnn_edu.studies.longterm.run_one`,
 run by scripts/longterm_sweep.py --cell ...), and the records ship as data; this module only
 reads them and lines them up by gap:
 
     compare(gaps=None) -> {gap: {cell: Accuracies(seeds, train, held_out)}}
+
+Lesson 07 (notebooks/07_gated_cells.ipynb).
 """
 from dataclasses import dataclass
 

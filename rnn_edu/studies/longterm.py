@@ -7,21 +7,23 @@ measured on sequences the network was trained on, the held-out accuracy on seque
     run_one(gap, seed)  -> one record (per-epoch curves, final accuracies, rho(W_R))
     load_sweep(cell)    -> the records shipped in rnn_edu/assets/longterm_sweep_<cell>.json,
                            written by scripts/longterm_sweep.py
+
+Lesson 06 (notebooks/06_long_term_dependencies.ipynb); lesson 07 reuses run_one.
 """
 import json
 from pathlib import Path
 
 import numpy as np
 
-from .clipping import clip_by_norm
-from .data import cue_task
-from .diagnostics import spectral_radius
-from .forward import forward
-from .gradients import bptt_with_state
-from .optim import sgd_step
-from .params import init_params
+from ..clipping import clip_by_norm
+from ..data import cue_task
+from ..diagnostics import spectral_radius
+from ..forward import forward
+from ..gradients import bptt_with_state
+from ..optim import sgd_step
+from ..params import init_params
 
-ASSETS = Path(__file__).resolve().parent / "assets"
+ASSETS = Path(__file__).resolve().parent.parent / "assets"
 
 # The settings of the shipped sweep (lesson 06 quotes them).
 SETTINGS = dict(hidden=16, n_distractors=8, batch=64, lr=0.1, clip_norm=1.0, epochs=2000,

@@ -14,7 +14,7 @@ from html import escape
 
 import numpy as np
 
-PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # rnn_edu/
 
 
 @dataclass

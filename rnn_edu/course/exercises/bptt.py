@@ -13,7 +13,7 @@ learner's forward pass, loss and backward pass into a function with rnn_edu.bptt
 """
 import numpy as np
 
-from .. import RNNParams, bptt, forward, init_params, step_backward
+from rnn_edu import RNNParams, bptt, forward, init_params, step_backward
 from . import ExerciseResult, function_name, run_checks
 from .loss import library_softmax_cross_entropy
 

@@ -11,7 +11,7 @@ compare with rnn_edu.step_forward and rnn_edu.forward; `library_forward_step` an
 """
 import numpy as np
 
-from .. import RNNParams, forward, sigmoid, step_forward
+from rnn_edu import RNNParams, forward, sigmoid, step_forward
 from . import ExerciseResult, as_numbers, function_name, run_checks
 
 T, B, D, H = 5, 3, 2, 4        # all different, so a transposed weight or a swapped axis shows in the shape

@@ -12,7 +12,7 @@ errors rnn_edu.gradient_check reports.
 """
 import numpy as np
 
-from .. import bptt, init_params, numerical_gradient
+from rnn_edu import bptt, init_params, numerical_gradient
 from . import ExerciseResult, as_numbers, function_name, run_checks
 
 EPS = 1e-4

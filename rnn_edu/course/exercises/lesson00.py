@@ -4,7 +4,7 @@
 """
 import numpy as np
 
-from .. import forward, init_params
+from rnn_edu import forward, init_params
 from . import ExerciseResult, answer_value, run_checks
 
 NAMES = {"xs": "the inputs x_1..x_T", "hs": "the hidden states h_1..h_T", "zs": "the output scores z_1..z_T"}

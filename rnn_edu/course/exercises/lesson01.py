@@ -5,8 +5,8 @@
 """
 import numpy as np
 
-from .. import bptt, init_params, sgd_step
-from ..training import windows
+from rnn_edu import bptt, init_params, sgd_step
+from rnn_edu.training import windows
 from . import ExerciseResult, function_name, run_checks
 
 

@@ -10,7 +10,7 @@ import numbers
 
 import numpy as np
 
-from .. import count_params
+from rnn_edu import count_params
 from . import ExerciseResult, answer_value, function_name, run_checks
 
 

@@ -7,8 +7,8 @@
 """
 import numpy as np
 
-from ..clipping import clip_by_norm, clip_by_value, global_norm
-from ..params import RNNParams, init_params
+from rnn_edu.clipping import clip_by_norm, clip_by_value, global_norm
+from rnn_edu.params import RNNParams, init_params
 from . import ExerciseResult, function_name, run_checks
 
 

@@ -17,8 +17,8 @@ from itertools import permutations
 
 import numpy as np
 
-from ..activations import sigmoid
-from ..cells.lstm import step_forward
+from rnn_edu.activations import sigmoid
+from rnn_edu.cells.lstm import step_forward
 from . import ExerciseResult, as_numbers, function_name, run_checks
 
 B, D, H = 3, 5, 2        # all different (and 4H = 8 too), so a transposed weight shows in the shape

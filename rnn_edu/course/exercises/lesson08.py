@@ -2,12 +2,12 @@
 
     p = softmax(z / T),   softmax(s)_k = exp(s_k - max(s)) / sum_j exp(s_j - max(s))
 
-`check_temperature_probs(fn)` compares the learner's fn(z, T) with rnn_edu.sampling.next_char_probs;
+`check_temperature_probs(fn)` compares the learner's fn(z, T) with rnn_edu.lm.sampling.next_char_probs;
 `library_temperature_probs` is that function (the fallback).
 """
 import numpy as np
 
-from ..sampling import next_char_probs
+from rnn_edu.lm.sampling import next_char_probs
 from . import ExerciseResult, as_numbers, function_name, run_checks
 
 

@@ -12,8 +12,8 @@
 """
 import numpy as np
 
-from .. import bptt, forward, init_params, sgd_step, train
-from ..data import delayed_echo_task
+from rnn_edu import bptt, forward, init_params, sgd_step, train
+from rnn_edu.data import delayed_echo_task
 from . import ExerciseResult, function_name, run_checks
 
 CASES = [(4, 0.1, 2), (3, 0.2, 1)]          # (seq_len, lr, epochs) on 11 steps: the last window is shorter

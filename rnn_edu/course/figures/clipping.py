@@ -70,7 +70,7 @@ def _draw_path(ax, path, label, style, box, size):
 def plot_cliff(ws, bs, surface, paths, *, title="The cliff: loss of a one-unit RNN over (w, b)"):
     """Heatmap of log10 L(w, b) with gradient-descent paths, and their losses per step.
 
-    ws: (n_w,), bs: (n_b,), surface: (n_b, n_w) from rnn_edu.cliff.loss_surface.
+    ws: (n_w,), bs: (n_b,), surface: (n_b, n_w) from rnn_edu.studies.cliff.loss_surface.
     paths: {label: CliffPath}. Paths leaving the plot are cut at the edge and annotated.
     """
     fig, (ax, ax_loss) = plt.subplots(1, 2, figsize=(10.6, 5.4), width_ratios=[1.35, 1])

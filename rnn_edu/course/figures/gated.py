@@ -42,7 +42,7 @@ def plot_accuracy_by_cell(comparison, *, chance=0.5, per_row=3,
     """One panel per gap (rows of `per_row`); per cell, every seed's training (open) and held-out
     (filled) accuracy, the number of seeds under the cell's name. A spare panel slot holds the legend.
 
-    comparison: {gap: {cell: Accuracies}} from rnn_edu.gated_sweep.compare.
+    comparison: {gap: {cell: Accuracies}} from rnn_edu.studies.gated_sweep.compare.
     """
     n_panels = len(comparison)
     cols = min(per_row, n_panels)

@@ -13,8 +13,8 @@ from matplotlib import ticker
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from ..activations import d_sigmoid, d_tanh, sigmoid
-from ..diagnostics import effective_factor
+from rnn_edu.activations import d_sigmoid, d_tanh, sigmoid
+from rnn_edu.diagnostics import effective_factor
 from . import COURSE_STYLE
 from .display import smallest_text_px
 from .legends import legend_off_the_curves

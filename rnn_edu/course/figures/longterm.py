@@ -2,7 +2,7 @@
 import matplotlib.pyplot as plt
 import numpy as np
 
-from ..diagnostics import effective_factor
+from rnn_edu.diagnostics import effective_factor
 from .legends import legend_off_the_curves
 
 
@@ -35,7 +35,7 @@ def plot_learning_curves(records, gaps, *, chance=0.5,
                          title="Held-out accuracy during training, per gap"):
     """Held-out accuracy against epoch for the given gaps: one line per seed, one colour per gap.
 
-    records: the sweep's records (rnn_edu.longterm.load_sweep()["records"]).
+    records: the sweep's records (rnn_edu.studies.longterm.load_sweep()["records"]).
     """
     fig, ax = plt.subplots(figsize=(6.8, 4.0))
     for i, gap in enumerate(gaps):

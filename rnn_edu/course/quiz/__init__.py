@@ -2,7 +2,7 @@
 
 In a notebook::
 
-    from rnn_edu import quiz
+    from rnn_edu.course import quiz
     quiz.show("exploding-4-byte-overflow")   # one question
     quiz.show_lesson("04")                    # a lesson's set
     quiz.progress()                           # what you have answered so far

@@ -60,7 +60,7 @@ class Bank:
 
 def candidate_dirs():
     """Where the bank may live, in order of preference."""
-    here = Path(__file__).resolve().parent.parent.parent / "quizzes"
+    here = Path(__file__).resolve().parents[3] / "quizzes"
     share = Path("share") / "rnn-edu" / "quizzes"
     dirs = [here, Path(sys.prefix) / share]
     if site.ENABLE_USER_SITE:
@@ -88,7 +88,7 @@ def find_quiz_dir():
 def load_bank(directory=None):
     """Load and validate every lessonNN.yaml in `directory` (cached until files change).
 
-    With no directory, the packed bank shipped in the package (rnn_edu/quiz/packed.py) is used
+    With no directory, the packed bank shipped in the package (rnn_edu/course/quiz/packed.py) is used
     when RNN_EDU_QUIZZES=packed, or when no YAML source is found (an installed wheel).
     """
     if directory is None:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from . import bank
 
-PACKED_PATH = Path(__file__).resolve().parent.parent / "assets" / "quiz_bank.packed"
+PACKED_PATH = Path(__file__).resolve().parents[2] / "assets" / "quiz_bank.packed"
 PACKED = "packed"            # RNN_EDU_QUIZZES=packed chooses the packed bank
 HEADER = "rnn-edu quiz bank, packed out of sight (zlib; two letters A..P per byte). Rebuild: make bank"
 _PLAIN, _LETTERS = "0123456789abcdef", "ABCDEFGHIJKLMNOP"

@@ -1,6 +1,6 @@
 """The instructor's class report: how the class is doing, from the learners' progress files.
 
-    python -m rnn_edu.report PATH... [--out class-report]
+    python -m rnn_edu.course.report PATH... [--out class-report]
 
 PATH: progress files, learners' home folders, or a folder of homes (the hub's
 ``homes/``).  Writes ``questions.csv`` (per question: learners who tried it,
@@ -38,7 +38,7 @@ class ClassReport:
 def bank_info():
     """({qid: lesson}, {lesson: title}) from the quiz bank, or empty when it cannot be read."""
     try:
-        from rnn_edu.quiz import load_bank
+        from rnn_edu.course.quiz import load_bank
         bank = load_bank()
     except Exception:  # noqa: BLE001 - the report works without the bank
         return {}, {}
@@ -71,7 +71,7 @@ def write(report, out):
 def main(argv=None):
     """Command line: build, write, print the summary."""
     import argparse
-    ap = argparse.ArgumentParser(prog="python -m rnn_edu.report", description=__doc__,
+    ap = argparse.ArgumentParser(prog="python -m rnn_edu.course.report", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("paths", nargs="+", metavar="PATH", help="progress file, home folder, or folder of homes")
     ap.add_argument("--out", type=Path, default=Path("class-report"), help="output folder (class-report)")

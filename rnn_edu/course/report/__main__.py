@@ -1,4 +1,4 @@
-"""`python -m rnn_edu.report PATH...`: see rnn_edu.report."""
+"""`python -m rnn_edu.course.report PATH...`: see rnn_edu.course.report."""
 import sys
 
 from . import main

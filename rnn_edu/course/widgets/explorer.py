@@ -24,10 +24,10 @@ import ipywidgets as widgets
 import numpy as np
 
 import rnn_edu
-from rnn_edu.figures.display import img_html
+from rnn_edu.course.figures.display import img_html
 from rnn_edu.diagnostics import growth_word
-from rnn_edu.figures.gradients import frame_width_px, grad_norms_frame, measured_factor
-from rnn_edu.quiz.style import fallback_text, style_widget, widget_bundle
+from rnn_edu.course.figures.gradients import frame_width_px, grad_norms_frame, measured_factor
+from rnn_edu.course.quiz.style import fallback_text, style_widget, widget_bundle
 
 CSS_EXPLORER, CSS_PLOT, CSS_READOUT = "rnn-edu-explorer", "rnn-edu-explorer-plot", "rnn-edu-explorer-readout"
 ACTIVATIONS = ("tanh", "sigmoid", "relu")

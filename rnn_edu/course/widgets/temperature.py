@@ -14,7 +14,7 @@ import html
 import ipywidgets as widgets
 
 from ..quiz.style import fallback_text, widget_bundle
-from ..sampling import sample
+from rnn_edu.lm.sampling import sample
 
 FALLBACK = fallback_text("Temperature control")
 T_MIN, T_MAX, T_STEP = 0.0, 2.0, 0.1
