@@ -15,7 +15,9 @@ Headless::
 """
 import difflib
 
-from .bank import BankError, BankNotFoundError, find_quiz_dir, load_bank
+from . import bank as _yaml_bank
+from .bank import BankError, BankNotFoundError, find_quiz_dir
+from .packed import packed_bank_if_chosen
 from .progress_store import ProgressWarning, load_progress, progress_path
 from .questions import Feedback, MultipleSelect, NumericQuestion, Question, SingleChoice
 from .safe_number import NumberParseError, parse_number
@@ -27,6 +29,19 @@ __all__ = [
     "Feedback", "Question", "SingleChoice", "MultipleSelect", "NumericQuestion",
     "ProgressWarning", "NumberParseError", "parse_number",
 ]
+
+
+def load_bank(directory=None):
+    """The question bank: the lessonNN.yaml files in `directory` (cached until files change).
+
+    With no directory, the packed bank shipped in the package (packed.py) when RNN_EDU_QUIZZES=packed
+    or when no YAML source is found (an installed wheel); else quizzes/ as `find_quiz_dir` finds it.
+    """
+    if directory is None:
+        packed = packed_bank_if_chosen()
+        if packed is not None:
+            return packed
+    return _yaml_bank.load_bank(directory)
 
 
 class UnknownQuestionError(KeyError, ValueError):

@@ -88,14 +88,10 @@ def find_quiz_dir():
 def load_bank(directory=None):
     """Load and validate every lessonNN.yaml in `directory` (cached until files change).
 
-    With no directory, the packed bank shipped in the package (rnn_edu/course/quiz/packed.py) is used
-    when RNN_EDU_QUIZZES=packed, or when no YAML source is found (an installed wheel).
+    With no directory, the one `find_quiz_dir` finds. `rnn_edu.course.quiz.load_bank` is the one
+    to call: it chooses between this YAML source and the packed bank (packed.py), which is built
+    on this module (so this module never imports packed.py).
     """
-    if directory is None:
-        from .packed import packed_bank_if_chosen
-        packed = packed_bank_if_chosen()
-        if packed is not None:
-            return packed
     directory = Path(directory) if directory is not None else find_quiz_dir()
     files = sorted(p for p in directory.iterdir() if FILE_PATTERN.match(p.name))
     signature = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files)

@@ -8,7 +8,8 @@ that neither a key, an explanation nor a feedback text can be found by grep or r
 This keeps the keys out of sight; it is not secret: anyone who reads this module can unpack the
 file in two lines. The loader gives the same questions as the YAML, validated by the same code.
 
-`load_bank()` uses the packed bank when ``RNN_EDU_QUIZZES=packed`` or when no YAML source is found.
+`rnn_edu.course.quiz.load_bank()` uses the packed bank when ``RNN_EDU_QUIZZES=packed`` or when no YAML
+source is found.
 """
 import json
 import os
