@@ -1,9 +1,17 @@
 """Training a character language model on a long text: minibatches of windows, an optimiser,
 clipping, a validation loss every few steps, and early stopping that keeps the best weights.
 
-Each update: a window (xs (T, B, V), targets (T, B)) from `batches`, loss and gradients by
-`bptt_with_state` starting from h0 (the last window's h_T for sequential partitioning, zeros for
-random partitioning), clipping, then optimizer.step. Works for any params container.
+Each update is `rnn_edu.training.update`, the step `train` takes too: a window (xs (T, B, V),
+targets (T, B)) from `batches`, loss and gradients by BPTT starting from h0 (the last window's h_T
+for sequential partitioning, zeros for random partitioning), clipping, then optimizer.step.
+Works for any params container.
+
+Why a loop of its own around that shared step: `train` (lessons 01-06) walks the windows of one
+sequence epoch after epoch and stops on its training loss; this loop adds what only a long text
+needs (minibatches drawn by `batches`, a validation loss every `eval_every` updates that keeps the
+best weights, early stopping on it, a step and time budget, a learning-rate schedule). One loop
+with all of these would put eight options and a validation hook a lesson-01 learner has not met
+into the loop they re-write in lesson 01 (docs/architecture.md).
 
 Lesson 08 (notebooks/08_capstone_char_lm.ipynb).
 """
@@ -13,8 +21,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .batching import batches, check_choice, PARTITIONS
-from ..clipping import clip_by_norm, global_norm
-from ..gradients import bptt_with_state
+from ..clipping import global_norm
+from ..training import update
 from .evaluation import evaluate
 from ..validate import check_positive_finite, check_positive_int
 
@@ -88,15 +96,12 @@ def train_lm(params, train_ids, val_ids, *, optimizer, batch_size=32, num_steps=
                                    seed=seed + epoch, dtype=params.dtype):
             if lr_schedule is not None:
                 optimizer.lr = float(lr_schedule(hist.steps))
-            value, grads, fwd = bptt_with_state(hist.params, xs, targets,
-                                                h if partition == "sequential" else None)
-            h = fwd.h_last                      # carried into the next window as a constant
-            norm = global_norm(grads)
-            if clip_norm is not None:
-                grads = clip_by_norm(grads, clip_norm)[0]
-            hist.params = optimizer.step(hist.params, grads)
+            # h: the last window's h_T, carried as a constant (sequential), or zeros (random)
+            hist.params, value, grads, _, h = update(hist.params, xs, targets,
+                                                     h if partition == "sequential" else None,
+                                                     optimizer.step, clip_norm=clip_norm)
             hist.train_loss.append(value / num_steps)
-            hist.norms.append(norm)
+            hist.norms.append(global_norm(grads))
             if not np.isfinite(value):
                 hist.stop_reason = "non-finite"
                 return hist
