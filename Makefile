@@ -1,6 +1,7 @@
 # rnn-edu: two commands on a fresh machine with python3 (3.10+) and make.
 #   make lab    set up .venv, build the learner edition into work/ (never over your edits), open JupyterLab there
 #   make test   set up .venv if missing, run every test (unit, quiz, notebooks, release, browser, hub)
+#   make check  the fast inner loop while editing: library, quiz and checker unit tests (under 2 min)
 # Also: make lab-instructor (the lessons with solutions, notebooks/), make release (the learner
 # edition by nbgrader, into release/), make bank (repack quizzes/*.yaml), make notebooks
 # (re-execute the lessons in place), make bench (benchmarks),
@@ -25,6 +26,7 @@ NPM     ?= npm
 # tests/browser/package-lock.json, installed from the npm registry by `npm ci`.
 AXE     := tests/browser/node_modules/.installed
 
+.PHONY: check
 .PHONY: lab lab-instructor release bank test unit nbval browser notebooks bench capstone clean \
         hub hub-install hub-test hub-load report
 
@@ -61,6 +63,16 @@ bank: $(STAMP)
 	$(BIN)/python scripts/pack_bank.py
 
 test: unit nbval browser hub-test
+
+# The inner loop while editing: every unit test of tests/ but the slow outer suites (nbval, nbgrader's
+# release, browser, hub, benchmarks, the wheel build). Under 2 minutes on 2 cores; with pytest-xdist
+# installed it runs on 2 workers. `make test` stays the whole suite.
+CHECK_SKIP := --ignore=tests/browser --ignore=tests/hub --ignore=tests/test_release.py \
+              --ignore=tests/test_bench_smoke.py --ignore=tests/test_results_md.py --ignore=tests/test_packaging.py \
+              -k "not wheel"
+check: $(DEV)
+	$(FRESH) $(ONE_BLAS) $(BIN)/python -m pytest -q $$($(BIN)/python -c 'import xdist; print("-n 2")' 2>/dev/null) \
+	  tests $(CHECK_SKIP)
 
 unit: $(DEV)
 	$(FRESH) $(ONE_BLAS) $(BIN)/python -m pytest -q tests --ignore=tests/browser --ignore=tests/hub

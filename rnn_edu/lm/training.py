@@ -10,7 +10,7 @@ Why a loop of its own around that shared step: `train` (lessons 01-06) walks the
 sequence epoch after epoch and stops on its training loss; this loop adds what only a long text
 needs (minibatches drawn by `batches`, a validation loss every `eval_every` updates that keeps the
 best weights, early stopping on it, a step and time budget, a learning-rate schedule). One loop
-with all of these would put eight options and a validation hook a lesson-01 learner has not met
+with all of these would put a dozen options and a validation hook a lesson-01 learner has not met
 into the loop they re-write in lesson 01 (docs/architecture.md).
 
 Lesson 08 (notebooks/08_capstone_char_lm.ipynb).
