@@ -16,11 +16,11 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 import rnn_edu  # noqa: E402
-from rnn_edu import cliff, longterm  # noqa: E402
+from rnn_edu.studies import cliff, longterm  # noqa: E402
 from rnn_edu.data import cue_task, delayed_echo_task, text_task  # noqa: E402
 from rnn_edu.diagnostics import growth_word  # noqa: E402
-from rnn_edu.figures import gradients as grad_figs, longterm as lt_figs  # noqa: E402
-from rnn_edu.widgets.explorer import explorer_problem  # noqa: E402
+from rnn_edu.course.figures import gradients as grad_figs, longterm as lt_figs  # noqa: E402
+from rnn_edu.course.widgets.explorer import explorer_problem  # noqa: E402
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 
@@ -83,7 +83,7 @@ def test_04_one_word_scale_for_the_lesson_and_the_explorer():
     assert "explodes on small inputs" not in markdown("04", "1fde3aeb")
     assert [growth_word(r) for r in (1e-3, 0.1, 10, 1e3, 1.01e3)] == \
         ["vanishing", "shrinking", "roughly stable", "growing", "exploding"]
-    from rnn_edu.widgets.explorer import classify
+    from rnn_edu.course.widgets.explorer import classify
     assert classify(147.0) == growth_word(147.0) == "growing"
     rng = np.random.default_rng(0)
     xs = 0.5 * rng.normal(size=(60, 8, 4))

@@ -4,8 +4,8 @@ import pytest
 
 from rnn_edu.activations import sigmoid
 from rnn_edu.cells import lstm
-from rnn_edu.exercises import use_yours_or_library
-from rnn_edu.exercises.lesson07 import (check_lstm_step_forward, example, library_lstm_step_forward)
+from rnn_edu.course.exercises import use_yours_or_library
+from rnn_edu.course.exercises.lesson07 import (check_lstm_step_forward, example, library_lstm_step_forward)
 
 
 def make_step(order="ifgo", gates=sigmoid, cand=np.tanh, cell=None, out=None, swap=False, transpose=False):

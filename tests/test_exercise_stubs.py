@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 import rnn_edu
-from rnn_edu.exercises import ExerciseResult, use_yours_or_library
-from rnn_edu.exercises import (bptt, forward, gradcheck, lesson00, lesson01, lesson02, lesson03,
+from rnn_edu.course.exercises import ExerciseResult, use_yours_or_library
+from rnn_edu.course.exercises import (bptt, forward, gradcheck, lesson00, lesson01, lesson02, lesson03,
                                lesson04, lesson05, lesson06, lesson07, loss, training)
 
 

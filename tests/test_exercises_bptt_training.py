@@ -4,12 +4,12 @@ import numpy as np
 import pytest
 
 import rnn_edu
-from rnn_edu.exercises.bptt import assemble_bptt, check_rnn_backward, example, library_rnn_backward
-from rnn_edu.exercises.gradcheck import (CASES, check_numerical_gradient, check_relative_error,
+from rnn_edu.course.exercises.bptt import assemble_bptt, check_rnn_backward, example, library_rnn_backward
+from rnn_edu.course.exercises.gradcheck import (CASES, check_numerical_gradient, check_relative_error,
                                          library_relative_error)
-from rnn_edu.exercises.training import check_train_on_windows, library_train_on_windows
-from rnn_edu.exercises.forward import library_rnn_forward
-from rnn_edu.exercises.loss import library_softmax_cross_entropy
+from rnn_edu.course.exercises.training import check_train_on_windows, library_train_on_windows
+from rnn_edu.course.exercises.forward import library_rnn_forward
+from rnn_edu.course.exercises.loss import library_softmax_cross_entropy
 
 
 # ---------------------------------------------------------------- rnn_backward

@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 
 import rnn_edu
-from rnn_edu.exercises.forward import (check_forward_step, check_rnn_forward, example,
+from rnn_edu.course.exercises.forward import (check_forward_step, check_rnn_forward, example,
                                        library_forward_step, library_rnn_forward)
-from rnn_edu.exercises.loss import check_softmax_cross_entropy, library_softmax_cross_entropy
+from rnn_edu.course.exercises.loss import check_softmax_cross_entropy, library_softmax_cross_entropy
 
 
 # ---------------------------------------------------------------- forward_step

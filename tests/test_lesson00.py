@@ -4,9 +4,9 @@ import json
 import re
 from pathlib import Path
 
-from rnn_edu import quiz
-from rnn_edu.exercises.lesson00 import check_shapes
-from rnn_edu.quiz import widgets as quiz_widgets
+from rnn_edu.course import quiz
+from rnn_edu.course.exercises.lesson00 import check_shapes
+from rnn_edu.course.quiz import widgets as quiz_widgets
 
 RIGHT = {"xs": (10, 4, 3), "hs": (10, 4, 8), "zs": (10, 4, 2)}
 

@@ -8,11 +8,11 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from rnn_edu import count_params  # noqa: E402
-from rnn_edu.env_check import REQUIREMENTS, check_environment, version_tuple  # noqa: E402
-from rnn_edu.exercises.lesson01 import check_sgd_update, check_windows  # noqa: E402
-from rnn_edu.exercises.lesson02 import check_count_params, check_param_count  # noqa: E402
-from rnn_edu.figures.curves import plot_curves, plot_per_step  # noqa: E402
-from rnn_edu.figures.unrolled import LOCAL_COLOUR, RECURRENT_COLOUR, draw_unrolled  # noqa: E402
+from rnn_edu.course.env_check import REQUIREMENTS, check_environment, version_tuple  # noqa: E402
+from rnn_edu.course.exercises.lesson01 import check_sgd_update, check_windows  # noqa: E402
+from rnn_edu.course.exercises.lesson02 import check_count_params, check_param_count  # noqa: E402
+from rnn_edu.course.figures.curves import plot_curves, plot_per_step  # noqa: E402
+from rnn_edu.course.figures.unrolled import LOCAL_COLOUR, RECURRENT_COLOUR, draw_unrolled  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

@@ -4,8 +4,8 @@ import time
 import numpy as np
 import pytest
 
-from rnn_edu import quiz
-from rnn_edu.quiz.safe_number import NumberParseError, parse_number
+from rnn_edu.course import quiz
+from rnn_edu.course.quiz.safe_number import NumberParseError, parse_number
 
 QUESTIONS = list(quiz.all_questions())
 IDS = [q.id for q in QUESTIONS]

@@ -6,8 +6,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from rnn_edu import quiz
-from rnn_edu.quiz.safe_number import NumberParseError, parse_number
+from rnn_edu.course import quiz
+from rnn_edu.course.quiz.safe_number import NumberParseError, parse_number
 
 QID = "exploding-4-byte-overflow"
 LITERAL_CONTAINERS = ("code", "pre")        # MathJax never typesets inside these

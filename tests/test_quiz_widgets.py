@@ -8,8 +8,8 @@ from pathlib import Path
 import ipywidgets as w
 import pytest
 
-from rnn_edu import quiz
-from rnn_edu.quiz.choices import OptionBoxes
+from rnn_edu.course import quiz
+from rnn_edu.course.quiz.choices import OptionBoxes
 
 VIEW_KEY = "application/vnd.jupyter.widget-view+json"
 ROOT = Path(__file__).resolve().parents[1]
@@ -197,7 +197,7 @@ def test_unwritable_progress_warns_but_still_gives_feedback(tmp_path, monkeypatc
 
 SHOW_AFTER_RESTART = """
 import json, sys
-from rnn_edu import quiz
+from rnn_edu.course import quiz
 qw = quiz.show(sys.argv[1])
 print(json.dumps([qw.attempts, qw.attempts_label.value]))
 """

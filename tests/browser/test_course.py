@@ -64,7 +64,7 @@ def need(prefix):
 
 def expected_widgets(source):
     """How many quizzes, explorers and progress views the notebook's code displays."""
-    from rnn_edu import quiz
+    from rnn_edu.course import quiz
     counts = {"quiz": 0, "explorer": 0, "progress": 0}
     for _, src in source.code_cells():
         code = "\n".join(ln for ln in src.splitlines() if not ln.lstrip().startswith("#"))
@@ -234,7 +234,7 @@ def tick_with_keyboard(page, quiz, wanted, wrong_first=None):
 
 
 def test_choice_quizzes_work_with_the_keyboard_alone(course):
-    from rnn_edu import quiz as bank
+    from rnn_edu.course import quiz as bank
     nb = course.run(need(INTERACTIVE))
     page = nb.page
     single = bank.get_question(SINGLE_QID)
@@ -408,7 +408,7 @@ def test_start_here_runs_clean_and_shows_progress(course, lab_server, monkeypatc
     assert table, f"{name}: the progress view shows no lesson rows"
 
     monkeypatch.setenv("RNN_EDU_PROGRESS", str(lab_server.progress))
-    from rnn_edu import quiz
+    from rnn_edu.course import quiz
     summary = quiz.progress_summary()
     expected = {k: [s["questions"], s["answered"], s["first_try"], s["correct_now"]]
                 for k, s in summary.items()}
