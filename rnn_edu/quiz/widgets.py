@@ -20,7 +20,6 @@ import ipywidgets as w
 from .choices import OptionBoxes
 from .markup import Message, inline, to_html
 from .progress_store import ProgressWarning, load_progress
-from .safe_number import EXPECTED
 from .style import fallback_text, style_widget, widget_bundle
 
 CSS_QUIZ, CSS_FEEDBACK, CSS_CHECK, CSS_RETRY = ("rnn-edu-quiz", "rnn-edu-feedback",
@@ -108,17 +107,18 @@ class QuizWidget(_Displayable):
         return record if isinstance(record, dict) else {}
 
     def _prompt_html(self):
-        """The prompt, followed by what to tick for the choice types."""
+        """The prompt, followed by what to tick (choice types) or how precise to be (numeric)."""
         html = to_html(self.question.prompt)
-        if self.question.type in INSTRUCTIONS:
-            html += f"<p class='rnn-edu-instruction'><em>{INSTRUCTIONS[self.question.type]}</em></p>"
+        instruction = INSTRUCTIONS.get(self.question.type) or getattr(self.question, "precision", "")
+        if instruction:
+            html += f"<p class='rnn-edu-instruction'><em>{inline(instruction)}</em></p>"
         return html
 
     def _make_input(self):
         """The answer box (numeric) or one tick box per option (choice types)."""
         q = self.question
         if q.type == "numeric":
-            box = w.Text(value="", placeholder=EXPECTED, continuous_update=False, description="Answer:",
+            box = w.Text(value="", placeholder=q.placeholder, continuous_update=False, description="Answer:",
                          layout=w.Layout(width="100%", max_width="32em"))
             box.add_class("rnn-edu-answer")
             box.observe(self._on_text, names="value")
