@@ -161,7 +161,7 @@ class SingleChoice(ChoiceQuestion):
 
     def _judge(self, answer):
         if answer is None or (isinstance(answer, str) and not answer.strip()):
-            return False, "No option was chosen. Tick one option.", False
+            return False, "No option was chosen. Pick one option.", False
         text, error = self._option(answer)
         if error:
             return False, error, False

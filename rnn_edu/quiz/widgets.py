@@ -26,7 +26,7 @@ CSS_QUIZ, CSS_FEEDBACK, CSS_CHECK, CSS_RETRY = ("rnn-edu-quiz", "rnn-edu-feedbac
                                                 "rnn-edu-check", "rnn-edu-retry")
 VERDICT_CSS = {True: "rnn-edu-correct", False: "rnn-edu-incorrect", None: "rnn-edu-invalid"}
 MARKS = {True: "&#10004; ", False: "&#10008; ", None: ""}
-INSTRUCTIONS = {"single": "Tick one option.", "multiple": "Tick every option that applies."}
+INSTRUCTIONS = {"single": "Pick one option.", "multiple": "Tick every option that applies."}
 _UNSET = object()
 REVEAL_AFTER = 2          # wrong tries before the explanation is shown anyway
 _LOCKS, _LOCKS_GUARD = {}, threading.Lock()
@@ -55,7 +55,7 @@ class _Displayable:
 class QuizWidget(_Displayable):
     """One question with a Check button, feedback, Try again and an attempts count.
 
-    Public parts: .question, .input (the answer box or the tick boxes, whose
+    Public parts: .question, .input (the answer box, or the options: a radio group or tick boxes, whose
     .value is the answer), .check_button, .retry_button, .feedback (HTMLMath),
     .attempts (int, as saved in the progress file), and set_answer(value).
     """
@@ -72,7 +72,6 @@ class QuizWidget(_Displayable):
         self.prompt = w.HTMLMath(value=self._prompt_html())
         self.prompt.add_class("rnn-edu-prompt")
         self.input = self._make_input()
-        self.checkboxes = getattr(self.input, "boxes", [])
         self.options_html = None
         self.check_button = w.Button(description="Check", button_style="primary",
                                      tooltip="Check your answer")
@@ -115,7 +114,7 @@ class QuizWidget(_Displayable):
         return html
 
     def _make_input(self):
-        """The answer box (numeric) or one tick box per option (choice types)."""
+        """The answer box (numeric), or the options: a radio group (single) or tick boxes (multiple)."""
         q = self.question
         if q.type == "numeric":
             box = w.Text(value="", placeholder=q.placeholder, continuous_update=False, description="Answer:",
@@ -179,7 +178,7 @@ class QuizWidget(_Displayable):
                 return self.last_feedback
             self._last_answer = same
             if answer is None:
-                what = "type a number" if self.question.type == "numeric" else "tick an option"
+                what = {"numeric": "type a number", "single": "pick an option"}.get(self.question.type, "tick an option")
                 self.last_feedback = None
                 return self._verdict(Message(f"Nothing to check yet: {what}, then press **Check**.").html, None)
             feedback = self.question.check(answer)
