@@ -142,7 +142,7 @@ GRADIENT_MISTAKES = {
     "one-sided difference": lambda f, W, eps=1e-5: numerical(f, W, eps, one_sided=True),
     "divides by 2 eps, not eps": lambda f, W, eps=1e-5: numerical(f, W, eps, scale=1.0),
     "the sign is flipped": lambda f, W, eps=1e-5: numerical(f, W, eps, sign=-1),
-    "W was left changed": lambda f, W, eps=1e-5: numerical(f, W, eps, restore=False),
+    "changed its argument `W` in place": lambda f, W, eps=1e-5: numerical(f, W, eps, restore=False),
     "moved every entry of W at once": lambda f, W, eps=1e-5: numerical(f, W, eps, whole=True),
     "one number per entry of W": lambda f, W, eps=1e-5: numerical(f, W, eps).ravel(),
 }

@@ -56,7 +56,7 @@ def test_lesson05_accepts_correct_answers(fn):
 @pytest.mark.parametrize("fn, hint", [
     (always_rescale, "rescaled even below the threshold"),
     (per_parameter, "each parameter by its own norm"),
-    (in_place, "mutated the input"),
+    (in_place, "changed its argument `grads` in place"),
     (by_value, "clip by value"),
     (upside_down, "upside down"),
     (lambda g, nu: 1 / 0, "ZeroDivisionError"),

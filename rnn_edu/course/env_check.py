@@ -18,6 +18,7 @@ REQUIREMENTS = (
     ("numpy", "numpy", "1.24"),
     ("matplotlib", "matplotlib", "3.7"),
     ("ipywidgets", "ipywidgets", "8.0"),
+    ("anywidget", "anywidget", "0.9"),
     ("jupyterlab", "jupyterlab", "4.0"),
     ("pyyaml", "pyyaml", "6.0"),
     ("rnn_edu", "rnn-edu", "0.1"),

@@ -12,7 +12,8 @@ compare with rnn_edu.step_forward and rnn_edu.forward; `library_forward_step` an
 import numpy as np
 
 from rnn_edu import RNNParams, forward, sigmoid, step_forward
-from . import ExerciseResult, as_numbers, function_name, run_checks
+from . import (ExerciseResult, as_array, as_numbers, call_unchanged, function_name, reads_result, run_checks,
+               shape_mismatch)
 
 T, B, D, H = 5, 3, 2, 4        # all different, so a transposed weight or a swapped axis shows in the shape
 
@@ -67,36 +68,42 @@ def _compare(name, got, want, mistakes, shape_hint):
                    f"Recall h_t = tanh(x_t @ W_F.T + h_prev @ W_R.T + b_h).")
 
 
-def _call(fn, args, shape_error_hint):
-    """fn(*copies of args); a matmul shape error becomes (None, hint), else (result, None)."""
+STEP_NAMES, SEQUENCE_NAMES = ("x_t", "h_prev", "W_F", "W_R", "b_h"), ("xs", "h0", "W_F", "W_R", "b_h")
+STEP_WANT = ("each term of a_t must be (B, H), one row per batch item: W_F x_t is x_t @ W_F.T, "
+             "(B, D) @ (D, H), and W_R h_{t-1} is h_prev @ W_R.T.")
+SEQUENCE_WANT = ("xs is time-major: step t reads xs[t], shape (B, D), not xs[:, t]; each step's "
+                 f"terms are (B, H): {STEP_WANT.split(': ', 1)[1]}")
+
+
+def _call(fn, args, names, want):
+    """fn(*copies of args) under the course's rule for inputs: (result, None), or (None, hint)
+    when fn changed an argument or the shapes of its products do not line up."""
     try:
-        return fn(*[np.copy(a) for a in args]), None
+        return call_unchanged(fn, args, names)
     except ValueError as exc:
-        if "matmul" in str(exc) or "broadcast" in str(exc) or "shapes" in str(exc) or "align" in str(exc):
-            return None, shape_error_hint
-        raise
-
-
-STEP_SHAPES = ("the shapes do not line up. Rows are batch items: x_t (B, D) @ W_F.T (D, H) and "
-               "h_prev (B, H) @ W_R.T (H, H); a transposed weight (x_t @ W_F) breaks this.")
+        hint = shape_mismatch(exc, {n: np.shape(a) for n, a in zip(names, args)}, want)
+        if hint is None:
+            raise
+        return None, hint
 
 
 def _step_shape_hint(got, want):
     if got == want[::-1]:
-        return (f"h_t has shape {got}, expected {want}: return one row per batch item, "
-                f"x_t @ W_F.T rather than W_F @ x_t.T.")
+        return (f"h_t has shape {got}, the transpose of the expected (B, H) = {want}: return one row "
+                f"per batch item, as x_t (B, D) has.")
     return f"h_t has shape {got}, expected (B, H) = {want}."
 
 
 def _check_step(fn, seed):
     xs, h0, W_F, W_R, b_h = example(seed)
     args = (xs[0], h0, W_F, W_R, b_h)
-    got, hint = _call(fn, args, STEP_SHAPES)
+    got, hint = _call(fn, args, STEP_NAMES, STEP_WANT)
     if hint:
         return False, hint
     return _compare("h_t", got, library_forward_step(*args), _step_mistakes(*args), _step_shape_hint)
 
 
+@reads_result(as_array)
 def check_forward_step(forward_step):
     """Check forward_step(x_t, h_prev, W_F, W_R, b_h) -> (B, H) against rnn_edu.step_forward."""
     if not callable(forward_step):
@@ -141,18 +148,15 @@ def _sequence_shape_hint(got, want):
     return f"hs has shape {got}, expected (T, B, H) = {want}."
 
 
-SEQUENCE_SHAPES = ("the shapes do not line up. xs is time-major (T, B, D): step t is xs[t], shape "
-                   "(B, D), not xs[:, t]; and each step is x_t @ W_F.T + h_prev @ W_R.T + b_h.")
-
-
 def _check_sequence(fn, seed):
     args = example(seed)
-    got, hint = _call(fn, args, SEQUENCE_SHAPES)
+    got, hint = _call(fn, args, SEQUENCE_NAMES, SEQUENCE_WANT)
     if hint:
         return False, hint
     return _compare("hs", got, library_rnn_forward(*args), _sequence_mistakes(*args), _sequence_shape_hint)
 
 
+@reads_result(as_array)
 def check_rnn_forward(rnn_forward):
     """Check rnn_forward(xs, h0, W_F, W_R, b_h) -> hs (T, B, H) against rnn_edu.forward."""
     if not callable(rnn_forward):

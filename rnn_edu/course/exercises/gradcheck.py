@@ -13,7 +13,8 @@ errors rnn_edu.gradient_check reports.
 import numpy as np
 
 from rnn_edu import bptt, init_params, numerical_gradient
-from . import ExerciseResult, as_numbers, function_name, run_checks
+from . import (ExerciseResult, as_array, as_numbers, call_unchanged, function_name, reads_result,
+               run_checks)
 
 EPS = 1e-4
 
@@ -85,11 +86,13 @@ def _gradient_mistakes(objective, params, name, eps):
 def _check_gradient(fn, seed):
     params, objective = example(seed)
     work = params.copy()
-    before = work.W_R.copy()
-    got = fn(lambda: objective(work), work.W_R, EPS)
-    if not np.allclose(work.W_R, before, rtol=0, atol=1e-12):    # rounding aside
-        return False, ("W was left changed: after probing W[i] + eps and W[i] - eps, put the old "
-                       "value back before moving to the next entry.")
+    # f() reads W where it lies, so W itself is passed: probing it is the method, but it must be
+    # left as it was (rounding aside), the course's one rule for inputs
+    got, hint = call_unchanged(fn, (lambda: objective(work), work.W_R, EPS), ("f", "W", "eps"),
+                               copy=False, atol=1e-12)
+    if hint:
+        return False, (f"{hint} Probing W[i] + eps and W[i] - eps is how the method works, but put the "
+                       f"old value back before moving to the next entry.")
     got, hint = as_numbers(got, "the estimate")
     if hint:
         return False, hint
@@ -105,6 +108,7 @@ def _check_gradient(fn, seed):
                    f"{np.max(np.abs(got - want)):.3g}. Use (L(w + eps) - L(w - eps)) / (2 eps) per entry.")
 
 
+@reads_result(as_array)
 def check_numerical_gradient(numerical_gradient_fn):
     """Check numerical_gradient(f, W, eps) against rnn_edu.numerical_gradient(..., order=2)."""
     fn = numerical_gradient_fn
@@ -134,14 +138,24 @@ def _error_mistakes(a, n):
     ]
 
 
-def _check_error(fn, a, n):
-    got = fn(a.copy(), n.copy())
-    if isinstance(got, np.ndarray) and got.size > 1:
-        return False, "return one number, the max over all entries, not an array."
+def as_error(out):
+    """The learner's relative error as one float (a one-number array accepted)."""
+    if isinstance(out, np.ndarray) and out.size > 1:
+        raise ValueError("return one number, the max over all entries, not an array.")
     try:
-        got = float(got)
+        return float(out)
     except (TypeError, ValueError):
-        return False, f"expected one number, got {type(got).__name__}."
+        raise TypeError(f"expected one number, got {type(out).__name__}.") from None
+
+
+def _check_error(fn, a, n):
+    got, hint = call_unchanged(fn, (a, n), ("a", "n"))
+    if hint:
+        return False, hint
+    try:
+        got = as_error(got)
+    except (TypeError, ValueError) as exc:
+        return False, str(exc)
     if np.isnan(got):
         return False, ("got NaN: where a and n are both 0 the ratio is 0/0. Guard the denominator "
                        "with max(1e-8, |a| + |n|).")
@@ -154,6 +168,7 @@ def _check_error(fn, a, n):
     return False, f"got {got:.6g}, expected max |a - n| / max(1e-8, |a| + |n|) = {want:.6g}."
 
 
+@reads_result(as_error)
 def check_relative_error(relative_error):
     """Check relative_error(a, n) -> max |a - n| / max(1e-8, |a| + |n|)."""
     if not callable(relative_error):

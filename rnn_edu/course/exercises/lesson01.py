@@ -7,7 +7,7 @@ import numpy as np
 
 from rnn_edu import bptt, init_params, sgd_step
 from rnn_edu.training import windows
-from . import ExerciseResult, function_name, run_checks
+from . import ExerciseResult, call_unchanged, function_name, reads_result, run_checks
 
 
 def _example(seed=0):
@@ -20,13 +20,21 @@ def _example(seed=0):
 
 
 def _apply(fn, params, grads, lr):
-    """The learner's update applied to every array (on copies): {name: new array}."""
-    g = grads.named_arrays()
-    return {n: fn(np.array(a), np.array(g[n]), lr) for n, a in params.named_arrays().items()}
+    """The learner's update applied to every array: ({name: new array}, None), or (None, hint)
+    when it changed W or dW in place (the course's one rule for inputs)."""
+    g, out = grads.named_arrays(), {}
+    for n, a in params.named_arrays().items():
+        out[n], hint = call_unchanged(fn, (a, g[n], lr), ("W", "dW", "lr"))
+        if hint:
+            return None, hint
+    return out, None
 
 
 def _diagnose_update(got, params, grads, lr):
     """(ok, hint) comparing the learner's new weights with sgd_step's."""
+    got, hint = got
+    if hint:
+        return False, hint
     want = sgd_step(params, grads, lr).named_arrays()
     old, g = params.named_arrays(), grads.named_arrays()
     for name, value in got.items():
@@ -76,13 +84,18 @@ def library_windows(T, seq_len):
     return [(w.start + 1, w.stop) for w in windows(T, seq_len)]
 
 
+def as_pairs(windows_out):
+    """The learner's windows as a list of (first, last) int pairs (any iterable of pairs accepted)."""
+    return [(int(a), int(b)) for a, b in windows_out]
+
+
 def _diagnose_windows(got, T, seq_len):
     """(ok, hint) comparing the learner's windows with the expected ones."""
     want = library_windows(T, seq_len)
     if got is None:
         return False, "your function returned None: did you forget the `return`?"
     try:
-        got = [(int(a), int(b)) for a, b in got]
+        got = as_pairs(got)
     except (TypeError, ValueError):
         return False, "expected a list of (first, last) pairs of integers, e.g. [(1, 8), (9, 16)]."
     if got == want:
@@ -101,6 +114,7 @@ def _diagnose_windows(got, T, seq_len):
     return False, f"for T = {T}, seq_len = {seq_len} expected {want}, got {got}."
 
 
+@reads_result(as_pairs)
 def check_windows(fn):
     """Check fn(T, seq_len) -> [(first, last), ...] (1-based, inclusive) for a few (T, seq_len)."""
     if not callable(fn):

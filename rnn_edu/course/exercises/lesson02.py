@@ -11,7 +11,7 @@ import numbers
 import numpy as np
 
 from rnn_edu import count_params
-from . import ExerciseResult, answer_value, function_name, run_checks
+from . import ExerciseResult, answer_value, call_unchanged, function_name, run_checks
 
 
 def _sizes(hidden):
@@ -74,6 +74,11 @@ def check_count_params(fn):
     if not callable(fn):
         return ExerciseResult(False, f"expected a function fn(n_in, hidden_sizes, n_out), got {type(fn).__name__}.")
     cases = [(10, [20], 5), (3, [4, 6], 2), (7, [5, 9, 4], 3)]
-    return run_checks([(f"D = {D}, hidden sizes {H}, O = {O}",
-                        lambda D=D, H=H, O=O: _diagnose(fn(D, list(H), O), D, H, O))
-                       for D, H, O in cases], function_name(fn))
+
+    def case(D, H, O):
+        def check():
+            got, hint = call_unchanged(fn, (D, list(H), O), ("n_in", "hidden_sizes", "n_out"))
+            return (False, hint) if hint else _diagnose(got, D, H, O)
+        return check
+    return run_checks([(f"D = {D}, hidden sizes {H}, O = {O}", case(D, H, O)) for D, H, O in cases],
+                      function_name(fn))

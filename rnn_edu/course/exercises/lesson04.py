@@ -11,7 +11,7 @@ import numpy as np
 
 from rnn_edu import GAMMA, largest_singular_value, overflow_step, spectral_radius
 
-from . import ExerciseResult, answer_value, function_name, run_checks
+from . import ExerciseResult, answer_value, call_unchanged, function_name, run_checks
 
 # A non-normal W_R: its spectral radius (0.5), largest singular value and Frobenius norm all differ.
 W_EXAMPLE = np.array([[0.5, 2.0, 0.0], [0.0, 0.4, 1.0], [0.0, 0.0, -0.3]])
@@ -42,7 +42,9 @@ def _mistakes(W_R, activation, k):
 
 def _compare_bound(fn, activation, k):
     """(ok, hint) for one case."""
-    got = fn(W_EXAMPLE.copy(), activation, k)
+    got, hint = call_unchanged(fn, (W_EXAMPLE, activation, k), ("W_R", "activation", "k"))
+    if hint:
+        return False, hint
     try:
         got = float(got)
     except (TypeError, ValueError):

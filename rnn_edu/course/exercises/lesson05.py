@@ -9,7 +9,7 @@ import numpy as np
 
 from rnn_edu.clipping import clip_by_norm, clip_by_value, global_norm
 from rnn_edu.params import RNNParams, init_params
-from . import ExerciseResult, function_name, run_checks
+from . import ExerciseResult, call_unchanged, function_name, reads_result, run_checks
 
 
 def library_clip_by_norm(grads, max_norm):
@@ -23,13 +23,14 @@ def _grads(scale, seed):
     return init_params(3, 4, 2, seed=seed).map(lambda a: scale * rng.normal(size=a.shape))
 
 
-def _as_params(out):
-    """The learner's result as RNNParams; a (clipped, norm) tuple is accepted too."""
-    if isinstance(out, tuple) and out and isinstance(out[0], RNNParams):
+def as_clipped(out):
+    """The learner's result as the clipped RNNParams that later cells use: an RNNParams, or a
+    (clipped, norm) pair as rnn_edu.clip_by_norm returns it. TypeError for anything else."""
+    if isinstance(out, (tuple, list)) and len(out) == 2 and isinstance(out[0], RNNParams):
         out = out[0]
     if not isinstance(out, RNNParams):
-        raise TypeError(f"expected your function to return an RNNParams of clipped gradients, "
-                        f"got {type(out).__name__}")
+        raise TypeError(f"expected an RNNParams of clipped gradients (or the pair (clipped, norm)), "
+                        f"got {type(out).__name__}.")
     return out
 
 
@@ -68,15 +69,18 @@ def _diagnose(got, grads, nu):
 
 def _case(fn, grads, nu):
     def check():
-        before = grads.flatten().copy()
-        got = _as_params(fn(grads, nu))
-        if not np.array_equal(grads.flatten(), before):
-            return False, ("you mutated the input: the gradients passed in were changed in place; "
-                           "return new arrays (for example with grads.map(...)).")
+        out, hint = call_unchanged(fn, (grads, nu), ("grads", "max_norm"))
+        if hint:
+            return False, hint + " Here grads.map(...) makes the new container."
+        try:
+            got = as_clipped(out)
+        except TypeError as exc:
+            return False, str(exc)
         return _diagnose(got, grads, nu)
     return check
 
 
+@reads_result(as_clipped)
 def check_clip_by_norm(fn):
     """Check fn(grads, max_norm) -> clipped RNNParams against rnn_edu.clip_by_norm."""
     if not callable(fn):

@@ -7,7 +7,7 @@
 """
 import numpy as np
 
-from . import ExerciseResult, function_name, run_checks
+from . import ExerciseResult, function_name, reads_result, run_checks
 
 CASES = [(0.9, 1e-3), (0.5, 1e-3), (0.99, 1e-3), (0.5, 0.125), (0.25, 0.01)]
 
@@ -46,6 +46,7 @@ def _diagnose(got, r, eps):
                    f"Multiply r by itself until the product drops below eps, or use log(eps) / log(r).")
 
 
+@reads_result(int)
 def check_steps_below(fn):
     """Check fn(r, eps) -> smallest k with r**k < eps, on several (r, eps) cases."""
     if not callable(fn):

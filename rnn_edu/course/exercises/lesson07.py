@@ -19,7 +19,8 @@ import numpy as np
 
 from rnn_edu.activations import sigmoid
 from rnn_edu.cells.lstm import step_forward
-from . import ExerciseResult, as_numbers, function_name, run_checks
+from . import (ExerciseResult, as_array, as_numbers, call_unchanged, function_name, reads_result, run_checks,
+               shape_mismatch)
 
 B, D, H = 3, 5, 2        # all different (and 4H = 8 too), so a transposed weight shows in the shape
 GATES = ("i", "f", "g", "o")
@@ -107,20 +108,29 @@ def _close(got, want):
     return got.shape == want.shape and np.allclose(got, want, rtol=1e-6, atol=1e-9)
 
 
-SHAPES = ("the shapes do not line up. Rows are batch items: x_t (B, D) @ W_F.T (D, 4H) and "
-          "h_prev (B, H) @ W_R.T (H, 4H) give the (B, 4H) pre-activations; a transposed weight "
-          "(x_t @ W_F) breaks this.")
+NAMES = ("x_t", "h_prev", "c_prev", "W_F", "W_R", "b_h")
+WANT = ("the pre-activations a_t are (B, 4H), one row per batch item: W_F x_t is x_t @ W_F.T, "
+        "(B, D) @ (D, 4H), and W_R h_{t-1} is h_prev @ W_R.T, (B, H) @ (H, 4H).")
+
+
+def as_state(out):
+    """The learner's (h_t, c_t) as two float arrays (a list or tuple of array-likes accepted)."""
+    if not isinstance(out, (tuple, list)) or len(out) != 2:
+        raise TypeError("expected two arrays (h_t, c_t)")
+    return as_array(out[0]), as_array(out[1])
 
 
 def _check(fn, seed):
     """(ok, hint) for one example."""
     args = example(seed)
     try:
-        out = fn(*[np.copy(a) for a in args])
+        out, hint = call_unchanged(fn, args, NAMES)
     except ValueError as exc:
-        if any(word in str(exc) for word in ("matmul", "broadcast", "shapes", "align")):
-            return False, SHAPES
-        raise
+        hint = shape_mismatch(exc, {n: np.shape(a) for n, a in zip(NAMES, args)}, WANT)
+        if hint is None:
+            raise
+    if hint:
+        return False, hint
     if not isinstance(out, (tuple, list)) or len(out) != 2:
         size = f"{len(out)} values" if isinstance(out, (tuple, list)) else type(out).__name__
         return False, f"expected two arrays (h_t, c_t), got {size}."
@@ -146,6 +156,7 @@ def _check(fn, seed):
                    "c_t = f * c_prev + i * g, h_t = o * tanh(c_t).")
 
 
+@reads_result(as_state)
 def check_lstm_step_forward(lstm_step_forward):
     """Check lstm_step_forward(x_t, h_prev, c_prev, W_F, W_R, b_h) -> (h_t, c_t) against
     rnn_edu.cells.lstm.step_forward on two examples; never raises."""

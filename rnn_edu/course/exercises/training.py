@@ -12,9 +12,9 @@
 """
 import numpy as np
 
-from rnn_edu import bptt, forward, init_params, sgd_step, train
+from rnn_edu import RNNParams, bptt, forward, init_params, sgd_step, train
 from rnn_edu.data import delayed_echo_task
-from . import ExerciseResult, function_name, run_checks
+from . import ExerciseResult, call_unchanged, function_name, reads_result, run_checks
 
 CASES = [(4, 0.1, 2), (3, 0.2, 1)]          # (seq_len, lr, epochs) on 11 steps: the last window is shorter
 
@@ -75,20 +75,34 @@ def _same_params(a, b):
     return all(np.allclose(x, b.named_arrays()[n], rtol=1e-7, atol=1e-10) for n, x in a.named_arrays().items())
 
 
+NAMES = ("params", "xs", "targets", "seq_len", "lr", "epochs")
+
+
+def as_fit(out):
+    """The learner's (params, losses) as (RNNParams, list of floats); TypeError/ValueError saying
+    what is wrong for any other form."""
+    if not isinstance(out, (tuple, list)) or len(out) != 2:
+        raise TypeError(f"expected (params, losses), got {type(out).__name__}.")
+    got_params, got_losses = out
+    if not isinstance(got_params, RNNParams):
+        raise TypeError(f"the first item should be the trained RNNParams, got {type(got_params).__name__}.")
+    try:
+        return got_params, [float(v) for v in got_losses]
+    except (TypeError, ValueError):
+        raise ValueError("losses should be a list of numbers, one per update.") from None
+
+
 def _check(fn, seq_len, lr, epochs):
     params, xs, targets = example()
     args = (params, xs, targets, seq_len, lr, epochs)
-    out = fn(params.copy(), xs.copy(), targets.copy(), seq_len, lr, epochs)
-    if not isinstance(out, (tuple, list)) or len(out) != 2:
-        return False, f"expected (params, losses), got {type(out).__name__}."
-    got_params, got_losses = out
-    if not hasattr(got_params, "named_arrays"):
-        return False, f"the first item should be the trained RNNParams, got {type(got_params).__name__}."
-    want_params, want_losses = library_train_on_windows(*args)
+    out, hint = call_unchanged(fn, args, NAMES)
+    if hint:
+        return False, hint
     try:
-        got_losses = [float(v) for v in got_losses]
-    except (TypeError, ValueError):
-        return False, "losses should be a list of numbers, one per update."
+        got_params, got_losses = as_fit(out)
+    except (TypeError, ValueError) as exc:
+        return False, str(exc)
+    want_params, want_losses = library_train_on_windows(*args)
     if len(got_losses) == len(want_losses) and np.allclose(got_losses, want_losses, rtol=1e-7) \
             and _same_params(got_params, want_params):
         return True, ""
@@ -105,6 +119,7 @@ def _check(fn, seq_len, lr, epochs):
                    "Per window: bptt with the carried h, carry forward(...).h_last, then sgd_step.")
 
 
+@reads_result(as_fit)
 def check_train_on_windows(train_on_windows):
     """Check train_on_windows(params, xs, targets, seq_len, lr, epochs) against rnn_edu.train."""
     fn = train_on_windows

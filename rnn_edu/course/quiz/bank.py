@@ -6,6 +6,8 @@ A question has ``id``, ``type`` (single, multiple or numeric), ``prompt``,
 mappings with ``text`` and ``feedback``); numeric ones need ``tolerance`` (an
 absolute difference) or ``relative_tolerance`` (0.01 accepts answers within
 1 % of the key), or both, and may list ``mistakes`` (``value`` + ``feedback``).
+A numeric key that is not a whole number is also accepted rounded to
+``significant_figures`` figures or more (default 2; 1 where the size is the point).
 Any problem raises a :class:`BankError` naming the file, the question id and
 the problem.
 """
@@ -26,7 +28,7 @@ FILE_PATTERN = re.compile(r"^lesson(\d\d)\.yaml$")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 TYPES = {"single": SingleChoice, "multiple": MultipleSelect, "numeric": NumericQuestion}
 COMMON = {"id", "type", "prompt", "explanation", "answer"}
-OPTIONAL = {"mistakes", "tolerance", "relative_tolerance"}
+OPTIONAL = {"mistakes", "tolerance", "relative_tolerance", "significant_figures"}
 FIELDS = {"single": COMMON | {"options"}, "multiple": COMMON | {"options"},
           "numeric": COMMON | OPTIONAL}
 _cache = {}
@@ -216,6 +218,9 @@ def _numeric(raw, base, fail):
             raise fail(f"'{name}' must not be negative")
     if raw.get("relative_tolerance", 0) >= 1:
         raise fail("'relative_tolerance' is a fraction of the key: 0.01 means 1 %")
+    figures = raw.get("significant_figures", 2)
+    if isinstance(figures, bool) or not isinstance(figures, int) or not 1 <= figures <= 15:
+        raise fail(f"'significant_figures' must be a whole number from 1 to 15, got {figures!r}")
     mistakes = []
     for m in raw.get("mistakes") or []:
         ok = isinstance(m, dict) and set(m) == {"value", "feedback"} and isinstance(m["feedback"], str)
@@ -224,4 +229,4 @@ def _numeric(raw, base, fail):
         mistakes.append((float(m["value"]), m["feedback"].strip()))
     return NumericQuestion(**base, key=float(raw["answer"]), tolerance=float(raw.get("tolerance", 0)),
                            relative_tolerance=float(raw.get("relative_tolerance", 0)),
-                           mistakes=tuple(mistakes))
+                           mistakes=tuple(mistakes), significant_figures=figures)

@@ -1,19 +1,72 @@
-"""Tick boxes for choice questions, usable with the keyboard alone inside JupyterLab.
+"""The options of a choice question: a radio group (single choice) or tick boxes (multiple select).
 
-Why not radio buttons: in a notebook, JupyterLab's command-mode shortcuts take
-the arrow keys (they move to another cell), so a radio group cannot be used
-from the keyboard there, and ipywidgets cannot stop them.  Tick boxes need
-only Tab (move) and Space (tick), which JupyterLab leaves alone.  A
-single-choice question keeps at most one box ticked: ticking one unticks the
-others.  Each option's text is the box's label (its math typeset by MathJax),
-so every box has an accessible name.
+The options are native ``<input type="radio">`` / ``<input type="checkbox">`` elements, each
+inside its ``<label>`` with the option's text (math typeset by JupyterLab's MathJax, as ipywidgets
+does it), so a screen reader announces "radio button, 2 of 4" or "checkbox" with the text, and
+no hover title shows raw LaTeX.  The group has role ``radiogroup`` (or ``group``) and a name.
+
+Keyboard, as in any web page: Tab enters the group, the arrow keys move between the options of a
+radio group (the browser checks the one reached), Space ticks a box.  Inside a notebook,
+JupyterLab would take the arrow keys for itself (command mode moves to another cell): the group
+carries ``data-lm-suppress-shortcuts`` (JupyterLab's keyboard shortcuts skip such elements) and
+stops every key but Tab from leaving it, so the keys stay inside the quiz.
+
+ipywidgets cannot do that (it runs no JavaScript of ours), so this one widget is an
+``anywidget``: a few lines of JavaScript shipped as text, with no front-end build step.
 """
 import threading
 
-import ipywidgets as w
+import anywidget
 import traitlets
 
+from .markup import inline
+
 CSS_OPTIONS = "rnn-edu-options"
+GROUP_NAMES = {True: "Pick one option", False: "Tick every option that applies"}
+
+ESM = r"""
+function render({ model, el }) {
+  const single = model.get("single");
+  const group = document.createElement("div");
+  group.className = "rnn-edu-choice-group";
+  group.setAttribute("role", single ? "radiogroup" : "group");
+  group.setAttribute("aria-label", model.get("group_label"));
+  group.setAttribute("data-lm-suppress-shortcuts", "true");     // JupyterLab's shortcuts skip it
+  group.addEventListener("keydown", (event) => {                 // the keys stay in the quiz
+    if (event.key !== "Tab") event.stopPropagation();
+  });
+  const name = "rnn-edu-choice-" + Math.random().toString(36).slice(2);
+  const inputs = model.get("labels").map((html, index) => {
+    const row = document.createElement("label");
+    row.className = "rnn-edu-option";
+    const input = document.createElement("input");
+    input.type = single ? "radio" : "checkbox";
+    input.name = name;
+    input.value = String(index);
+    const text = document.createElement("span");
+    text.className = "rnn-edu-option-text";
+    text.innerHTML = html;                                       // escaped in Python; $...$ kept
+    row.append(input, text);
+    group.append(row);
+    input.addEventListener("change", () => {
+      model.set("picked", inputs.filter((x) => x.checked).map((x) => Number(x.value)));
+      model.save_changes();
+    });
+    return input;
+  });
+  const show = () => {
+    const picked = new Set(model.get("picked"));
+    inputs.forEach((input, index) => { input.checked = picked.has(index); });
+  };
+  model.on("change:picked", show);
+  show();
+  el.append(group);
+  const typesetter = model.widget_manager?._rendermime?.latexTypesetter;   // as ipywidgets does
+  if (typesetter) requestAnimationFrame(() => typesetter.typeset(group));
+  return () => model.off("change:picked", show);
+}
+export default { render };
+"""
 
 
 class _Answer(traitlets.Any):
@@ -22,27 +75,30 @@ class _Answer(traitlets.Any):
     allow_none = False
 
 
-class OptionBoxes(w.VBox):
-    """One Checkbox per option; `value` is what is ticked.
+class OptionBoxes(anywidget.AnyWidget):
+    """The options as a radio group (single=True) or tick boxes; `value` is what is chosen.
 
-    single=True: `value` is the ticked option's text, or None.
+    single=True: `value` is the chosen option's text, or None.
     single=False: `value` is a tuple of the ticked texts, in option order.
-    Setting `value` ticks the boxes; ticking boxes sets `value`.  A text that
-    is not an option raises a TraitError naming the options.
+    `picked` (synced with the page) holds the chosen options' indices; setting either updates
+    the other.  A text that is not an option raises a TraitError naming the options.
     """
 
+    _esm = ESM
+    labels = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    single = traitlets.Bool(False).tag(sync=True)
+    group_label = traitlets.Unicode("").tag(sync=True)
+    picked = traitlets.List(traitlets.Int()).tag(sync=True)
     value = _Answer(None)
 
     def __init__(self, options, single):
-        self.options, self.single = tuple(options), bool(single)
-        self.boxes = [w.Checkbox(value=False, description=text, indent=False,
-                                 layout=w.Layout(width="auto")) for text in self.options]
+        self.options = tuple(options)
         self._lock, self._syncing = threading.RLock(), False
-        super().__init__(self.boxes)
+        super().__init__(labels=[inline(t) for t in self.options], single=bool(single),
+                         group_label=GROUP_NAMES[bool(single)])
         self.add_class(CSS_OPTIONS)
         self.value = None if self.single else ()
-        for box in self.boxes:
-            box.observe(self._on_tick, names="value")
+        self.observe(self._on_pick, names="picked")
 
     @traitlets.validate("value")
     def _check_value(self, proposal):
@@ -59,29 +115,37 @@ class OptionBoxes(w.VBox):
         return tuple(t for t in self.options if t in picked)
 
     @traitlets.observe("value")
-    def _on_value(self, change):
-        """Tick exactly the boxes of the new value."""
-        chosen = self.chosen()
+    def _on_value(self, change=None):
+        """Show exactly the value's options as chosen."""
         with self._lock:
             self._syncing = True
             try:
-                for box in self.boxes:
-                    box.value = box.description in chosen
+                self.picked = [i for i, t in enumerate(self.options) if t in self.chosen()]
             finally:
                 self._syncing = False
 
-    def _on_tick(self, change):
-        """A box was ticked or unticked (by the learner): update `value`."""
+    def _on_pick(self, change):
+        """The learner chose in the page: update `value` (a radio group keeps the last one)."""
         if self._syncing:
             return
         with self._lock:
+            picked = [i for i in change["new"] if 0 <= i < len(self.options)]
             if self.single:
-                self.value = change["owner"].description if change["new"] else None
+                self.value = self.options[picked[-1]] if picked else None
             else:
-                self.value = tuple(b.description for b in self.boxes if b.value)
+                self.value = tuple(self.options[i] for i in sorted(set(picked)))
+            self._on_value()                   # the page shows exactly `value` (one radio, no repeats)
+
+    def pick(self, index, on=True):
+        """What a click (or Space, or an arrow key in a radio group) on option `index` does."""
+        if self.single:
+            self.picked = [index] if on else []
+        else:
+            now = set(self.picked)
+            self.picked = sorted(now | {index} if on else now - {index})
 
     def chosen(self):
-        """The ticked option texts, as a list in option order."""
+        """The chosen option texts, as a list in option order."""
         if self.single:
             return [] if self.value is None else [self.value]
         return list(self.value)

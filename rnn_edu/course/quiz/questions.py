@@ -19,12 +19,33 @@ from dataclasses import dataclass, field
 
 from . import progress_store
 from .markup import Message, code, literal, with_math
-from .safe_number import NumberParseError, parse_number
+from .safe_number import NumberParseError, examples_for, expected_text, parse_number
 
 MAX_TEXT = 1000      # longest option answer read, in characters
 MAX_SELECTION = 100  # most items read from a multiple-select answer
 CLOSE = 0.10         # a wrong number within 10 % of the key is "close"
-EXPECTED_NUMBER = Message("a number such as ", code("10"), ", ", code("1e1"), " or ", code("2**32 - 1"))
+MAX_FIGURES = 15     # significant figures a float holds
+
+
+def expected_number(key=None, accepts=None):
+    """'a number such as `3.5`, `2e-3` or `7**2 - 1`', its examples no hint about `key`, as a Message."""
+    examples = examples_for(key, accepts)
+    if not examples:
+        return Message(expected_text(key, accepts))
+    pieces = ["a number such as "]
+    for i, example in enumerate(examples):
+        pieces += [", " if 0 < i < len(examples) - 1 else " or " if i else "", code(example)]
+    return Message(*pieces)
+
+
+EXPECTED_NUMBER = expected_number()
+
+
+def round_to_figures(value, figures):
+    """`value` rounded to `figures` significant figures (0 stays 0)."""
+    if value == 0 or not math.isfinite(value):
+        return value
+    return round(value, figures - 1 - math.floor(math.log10(abs(value))))
 
 
 @dataclass(frozen=True, eq=False)
@@ -140,7 +161,7 @@ class SingleChoice(ChoiceQuestion):
 
     def _judge(self, answer):
         if answer is None or (isinstance(answer, str) and not answer.strip()):
-            return False, "No option was chosen. Tick one option.", False
+            return False, "No option was chosen. Pick one option.", False
         text, error = self._option(answer)
         if error:
             return False, error, False
@@ -203,12 +224,15 @@ class NumericQuestion(Question):
 
     `mistakes` maps common wrong values to hints.  A key with no relative
     tolerance that is a whole number is `exact` (a count, a step number).
+    Any other key is also accepted rounded: to `significant_figures` figures
+    or more (default 2); `precision` says so in words, and the quiz shows it.
     """
 
     key: float = 0.0
     tolerance: float = 0.0
     mistakes: tuple = ()
     relative_tolerance: float = 0.0
+    significant_figures: int = 2
 
     type = "numeric"
 
@@ -217,29 +241,52 @@ class NumericQuestion(Question):
         """True when the answer is a whole number to be given exactly."""
         return self.relative_tolerance == 0 and float(self.key).is_integer() and self.tolerance < 0.5
 
+    @property
+    def precision(self):
+        """How precise an answer must be, in words (shown with the question)."""
+        if self.exact:
+            return "Give the exact whole number."
+        return f"Precision: the value rounded to {self._figures()} is enough (more digits are fine)."
+
+    def _figures(self):
+        n = self.significant_figures
+        return f"{n} significant figure{'s' if n > 1 else ''}"
+
+    @property
+    def placeholder(self):
+        """The answer box's placeholder: the accepted format, by examples far from the key."""
+        return expected_text(self.key, self._accepts)
+
     def _judge(self, answer):
         value, error = _as_number(answer)
         if error:
-            return False, Message("Expected ", *EXPECTED_NUMBER.pieces, "; got ", code(describe(answer)),
-                                  ": ", literal(error), "."), False
-        if self._close(value, self.key):
+            return False, Message("Expected ", *expected_number(self.key, self._accepts).pieces, "; got ",
+                                  code(describe(answer)), ": ", literal(error), "."), False
+        if self._accepts(value):
             return True, Message("Correct: ", literal(_fmt(value)), "."), True
         hint = next((text for v, text in self.mistakes if self._near_mistake(value, v)), "")
         if self.key and abs(value - self.key) <= CLOSE * abs(self.key):
-            allowed = "which must be exact" if self.exact else f"not within the {self._allowed()} accepted"
+            allowed = "which must be exact." if self.exact else (
+                f"but it is not the answer rounded to {self._figures()} or more.")
             return False, Message("Close, but not correct: ", literal(_fmt(value)),
-                                  f" is within {CLOSE:.0%} of the answer, {allowed}. ", hint), True
+                                  f" is within {CLOSE:.0%} of the answer, {allowed} ", hint), True
         return False, Message("Not correct: ", literal(_fmt(value)), " is not the answer. ", hint), True
 
-    def _allowed(self):
-        """The accepted deviation in words: '1%', or '± 0.001'."""
-        if self.relative_tolerance:
-            return f"{self.relative_tolerance:.0%}"
-        return f"± {self.tolerance:g}"
+    def _accepts(self, value):
+        """True when `value` would be counted right."""
+        return self._close(value, self.key) or self._rounded(value, self.key)
+
+    def _rounded(self, value, target):
+        """True when `value` is `target` rounded to `significant_figures` or more figures."""
+        if self.exact:
+            return False
+        return any(abs(value - round_to_figures(target, n)) <= 1e-12 * abs(target)
+                   for n in range(self.significant_figures, MAX_FIGURES + 1))
 
     def _near_mistake(self, value, mistake):
         """True when `value` matches a listed mistake (within tolerance or 0.5%)."""
-        return self._close(value, mistake) or abs(value - mistake) <= 0.005 * abs(mistake)
+        return (self._close(value, mistake) or self._rounded(value, mistake)
+                or abs(value - mistake) <= 0.005 * abs(mistake))
 
     def _close(self, value, target):
         """True when |value - target| is within the tolerances (plus float rounding)."""

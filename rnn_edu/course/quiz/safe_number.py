@@ -16,7 +16,11 @@ import re
 
 MAX_LENGTH = 200          # characters of input text
 MAX_MAGNITUDE_LOG10 = 400  # refuse any intermediate result above ~1e400
-EXPECTED = "a number such as 10, 1e1 or 2**32 - 1"
+# What a numeric box accepts, shown by example.  The examples must never give an answer away, so
+# each question gets the first set whose values all lie a factor of 3 or more away from its key.
+EXAMPLE_SETS = (("3.5", "2e-3", "7**2 - 1"), ("12.5", "4e-6", "3**4 + 2"), ("0.75", "6e5", "2**-3"))
+NO_EXAMPLES = "a number, or arithmetic with + - * / **"
+EXPECTED = "a number such as " + ", ".join(EXAMPLE_SETS[0][:2]) + " or " + EXAMPLE_SETS[0][2]
 
 _THOUSANDS = re.compile(r"^[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d*)?$")
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d*,\d+$")
@@ -24,6 +28,45 @@ _DECIMAL_COMMA = re.compile(r"^[+-]?\d*,\d+$")
 
 class NumberParseError(ValueError):
     """Raised when a text is not a number or an allowed arithmetic expression."""
+
+
+def examples_for(key=None, accepts=None):
+    """The format examples to show for a question whose answer is `key`: a tuple of texts.
+
+    No example, and no number inside one (the 7 and 2 of 7**2 - 1), equals the key or is
+    accepted by `accepts` (the question's own check); each example is a factor of 3 or more
+    away from the key.  Empty when no set qualifies.
+    """
+    if key is None:
+        return EXAMPLE_SETS[0]
+    for examples in EXAMPLE_SETS:
+        inner = [v for e in examples for v in sub_values(e)]
+        if all(_far(parse_number(e), key) for e in examples) and \
+                not any(v == key or (accepts and accepts(v)) for v in inner):
+            return examples
+    return ()
+
+
+def sub_values(text):
+    """The value of `text` and of every number and sub-expression in it (7**2 - 1: 48, 49, 7, 2, 1)."""
+    tree = ast.parse(text.strip(), mode="eval")
+    return [_to_float(_evaluate(node, 0)) for node in ast.walk(tree.body)
+            if isinstance(node, (ast.Constant, ast.BinOp, ast.UnaryOp))]
+
+
+def _far(value, key):
+    """True when `value` is no hint about `key`: other sign, or a factor of 3 or more apart."""
+    if key == 0 or value * key < 0:
+        return abs(value - key) >= 1
+    return max(abs(value), abs(key)) >= 3 * min(abs(value), abs(key))
+
+
+def expected_text(key=None, accepts=None):
+    """'a number such as 3.5, 2e-3 or 7**2 - 1', with examples that give no hint about `key`."""
+    examples = examples_for(key, accepts)
+    if not examples:
+        return NO_EXAMPLES
+    return "a number such as " + ", ".join(examples[:-1]) + " or " + examples[-1]
 
 
 def parse_number(text):

@@ -9,7 +9,7 @@ What the rules do:
 - text as large as the notebook's body text (ipywidgets default to 13 px);
 - a focus ring that is clearly visible (3 px, 2 px away from the control,
   contrast of at least 3:1 on the light and the dark theme);
-- long option labels wrap instead of being cut off;
+- an option's label sits beside its radio button or tick box and wraps when long;
 - the answer box is wide enough for its whole placeholder.
 """
 import ipywidgets as w
@@ -34,10 +34,9 @@ COURSE_CSS = f"""
 {_scoped(".widget-label-basic")}, {_scoped(".widget-readout")} {{ font-size: {BODY_FONT}; }}
 {_scoped(FOCUSED)} {{ outline: 3px solid {FOCUS_LIGHT} !important; outline-offset: 2px !important; }}
 body[data-jp-theme-light="false"] :is({_scoped(FOCUSED)}) {{ outline-color: {FOCUS_DARK} !important; }}
-.rnn-edu-quiz .rnn-edu-options .widget-checkbox {{ height: auto; min-height: var(--jp-widgets-inline-height); }}
-.rnn-edu-quiz .rnn-edu-options .widget-label-basic {{ white-space: normal; overflow: visible;
-  text-overflow: clip; height: auto; line-height: 1.45; align-items: flex-start; }}
-.rnn-edu-quiz .rnn-edu-options input[type="checkbox"] {{ margin-top: 0.25em; flex-shrink: 0; }}
+.rnn-edu-quiz .rnn-edu-option {{ display: flex; align-items: flex-start; gap: 0.5em; margin: 0.15em 0;
+  line-height: 1.45; cursor: pointer; }}
+.rnn-edu-quiz .rnn-edu-option input {{ margin: 0.3em 0 0 0; flex-shrink: 0; }}
 .rnn-edu-quiz .rnn-edu-prompt p:last-child {{ margin-bottom: 0.25em; }}
 .rnn-edu-quiz .rnn-edu-instruction {{ margin-top: 0.25em; }}
 .rnn-edu-quiz .rnn-edu-verdict {{ margin: 0.35em 0; }}

@@ -20,14 +20,13 @@ import ipywidgets as w
 from .choices import OptionBoxes
 from .markup import Message, inline, to_html
 from .progress_store import ProgressWarning, load_progress
-from .safe_number import EXPECTED
 from .style import fallback_text, style_widget, widget_bundle
 
 CSS_QUIZ, CSS_FEEDBACK, CSS_CHECK, CSS_RETRY = ("rnn-edu-quiz", "rnn-edu-feedback",
                                                 "rnn-edu-check", "rnn-edu-retry")
 VERDICT_CSS = {True: "rnn-edu-correct", False: "rnn-edu-incorrect", None: "rnn-edu-invalid"}
 MARKS = {True: "&#10004; ", False: "&#10008; ", None: ""}
-INSTRUCTIONS = {"single": "Tick one option.", "multiple": "Tick every option that applies."}
+INSTRUCTIONS = {"single": "Pick one option.", "multiple": "Tick every option that applies."}
 _UNSET = object()
 REVEAL_AFTER = 2          # wrong tries before the explanation is shown anyway
 _LOCKS, _LOCKS_GUARD = {}, threading.Lock()
@@ -56,7 +55,7 @@ class _Displayable:
 class QuizWidget(_Displayable):
     """One question with a Check button, feedback, Try again and an attempts count.
 
-    Public parts: .question, .input (the answer box or the tick boxes, whose
+    Public parts: .question, .input (the answer box, or the options: a radio group or tick boxes, whose
     .value is the answer), .check_button, .retry_button, .feedback (HTMLMath),
     .attempts (int, as saved in the progress file), and set_answer(value).
     """
@@ -73,7 +72,6 @@ class QuizWidget(_Displayable):
         self.prompt = w.HTMLMath(value=self._prompt_html())
         self.prompt.add_class("rnn-edu-prompt")
         self.input = self._make_input()
-        self.checkboxes = getattr(self.input, "boxes", [])
         self.options_html = None
         self.check_button = w.Button(description="Check", button_style="primary",
                                      tooltip="Check your answer")
@@ -108,17 +106,18 @@ class QuizWidget(_Displayable):
         return record if isinstance(record, dict) else {}
 
     def _prompt_html(self):
-        """The prompt, followed by what to tick for the choice types."""
+        """The prompt, followed by what to tick (choice types) or how precise to be (numeric)."""
         html = to_html(self.question.prompt)
-        if self.question.type in INSTRUCTIONS:
-            html += f"<p class='rnn-edu-instruction'><em>{INSTRUCTIONS[self.question.type]}</em></p>"
+        instruction = INSTRUCTIONS.get(self.question.type) or getattr(self.question, "precision", "")
+        if instruction:
+            html += f"<p class='rnn-edu-instruction'><em>{inline(instruction)}</em></p>"
         return html
 
     def _make_input(self):
-        """The answer box (numeric) or one tick box per option (choice types)."""
+        """The answer box (numeric), or the options: a radio group (single) or tick boxes (multiple)."""
         q = self.question
         if q.type == "numeric":
-            box = w.Text(value="", placeholder=EXPECTED, continuous_update=False, description="Answer:",
+            box = w.Text(value="", placeholder=q.placeholder, continuous_update=False, description="Answer:",
                          layout=w.Layout(width="100%", max_width="32em"))
             box.add_class("rnn-edu-answer")
             box.observe(self._on_text, names="value")
@@ -179,7 +178,7 @@ class QuizWidget(_Displayable):
                 return self.last_feedback
             self._last_answer = same
             if answer is None:
-                what = "type a number" if self.question.type == "numeric" else "tick an option"
+                what = {"numeric": "type a number", "single": "pick an option"}.get(self.question.type, "tick an option")
                 self.last_feedback = None
                 return self._verdict(Message(f"Nothing to check yet: {what}, then press **Check**.").html, None)
             feedback = self.question.check(answer)
