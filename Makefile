@@ -68,14 +68,13 @@ bank: $(STAMP)
 test: unit nbval browser hub-test
 
 # The inner loop while editing: every unit test of tests/ but the slow outer suites (nbval, nbgrader's
-# release, browser, hub, benchmarks, the wheel build). Under 2 minutes on 2 cores; with pytest-xdist
-# installed it runs on 2 workers. `make test` stays the whole suite.
+# release, browser, hub, benchmarks, the wheel build), on 2 workers (pytest-xdist). Under 2 minutes on
+# 2 cores. `make test` stays the whole suite.
 CHECK_SKIP := --ignore=tests/browser --ignore=tests/hub --ignore=tests/test_release.py \
               --ignore=tests/test_bench_smoke.py --ignore=tests/test_results_md.py --ignore=tests/test_packaging.py \
               --ignore=tests/journeys -k "not wheel"
 check: $(DEV)
-	$(FRESH) $(ONE_BLAS) $(BIN)/python -m pytest -q $$($(BIN)/python -c 'import xdist; print("-n 2")' 2>/dev/null) \
-	  tests $(CHECK_SKIP)
+	$(FRESH) $(ONE_BLAS) $(BIN)/python -m pytest -q -n 2 tests $(CHECK_SKIP)
 
 # ---- the PyTorch comparisons (optional): torch's CPU build, then only the tests marked `torch`.
 # TORCH pins the CPU build by its local version label (+cpu): plain `torch` on Linux is a CUDA build
@@ -117,7 +116,8 @@ nbval-oldest: $(OLDEST)/.installed
 	$(FRESH) $(TWO_BLAS) $(OLDEST)/bin/python -m pytest -q tests/test_claims.py
 
 unit: $(DEV)
-	$(FRESH) $(ONE_BLAS) $(BIN)/python -m pytest -q -rs tests --ignore=tests/browser --ignore=tests/hub --ignore=tests/journeys
+	$(FRESH) $(ONE_BLAS) $(BIN)/python -m pytest -q -rs -n 2 --dist loadfile tests \
+	  --ignore=tests/browser --ignore=tests/hub --ignore=tests/journeys
 
 nbval: $(DEV)
 	@if [ -n "$(NBS)" ]; then \
