@@ -67,6 +67,8 @@ def _index(cells, needle, kind=None):
     ("gru-update-gate", r"\frac{\partial h_t}{\partial h_{t-1}} = \operatorname{diag}(z_t)"),
     ("lstm-layer-param-count", "cost.layer_param_count(D, H, cell)"),
     ("gated-cost-per-step", "exactly four times"),
+    ("gru-update-gate", "the fraction of the old state that is kept"),       # issue 21, item 20
+    ("gated-cost-per-step", "n / counts['rnn']"),                             # the printed 4.000 x
 ])
 def test_each_quiz_comes_before_the_text_that_answers_it(cells, qid, revealing):
     assert quiz.get_question(qid).lesson == "07"

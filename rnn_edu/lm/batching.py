@@ -1,4 +1,5 @@
-"""Minibatches from one long text, in d2l's two ways (Dive into Deep Learning, section 9.3).
+"""Minibatches from one long text, in two ways (the function names are those of Dive into Deep
+Learning's first edition, section 8.3, which calls the second way random sampling).
 
 Sequential partitioning (`seq_data_iter_sequential`): the text is cut into B parallel streams,
 one per batch row, and window k+1 of each stream continues exactly where window k ended. The
