@@ -30,7 +30,6 @@ HINT_CSS = f"""
 .{CSS_BOX} .widget-html-content {{ font-size: {FONT}; line-height: 1.45; }}
 .{CSS_BOX} {FOCUS} {{ outline: 3px solid #1a5fb4 !important; outline-offset: 2px !important; }}
 body[data-jp-theme-light="false"] .{CSS_BOX} {FOCUS} {{ outline-color: #99c1f1 !important; }}
-.{CSS_BOX} .{CSS_BUTTON} {{ width: auto; }}
 .{CSS_BOX} .{CSS_HINTS} p {{ margin: 0.3em 0; }}
 """
 UNKNOWN_LESSON = "?"
@@ -51,7 +50,8 @@ class ExerciseFeedback:
         self.shown = min(record._int(shown), len(self.hints))
         self._lock = threading.Lock()
         self.verdict = w.HTML(value=result._repr_html_())
-        self.hint_button = w.Button(description="", tooltip="")
+        self.hint_button = w.Button(description="", tooltip="",
+                                    layout=w.Layout(width="auto", align_self="flex-start"))
         self.hint_button.add_class(CSS_BUTTON)
         self.hint_button.on_click(self.show_next_hint)
         self.hint_area = w.HTML(value="")
