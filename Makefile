@@ -2,6 +2,7 @@
 #   make lab    set up .venv, build the learner edition into work/ (never over your edits), open JupyterLab there
 #   make test   set up .venv if missing, run every test (unit, quiz, notebooks, release, browser, hub);
 #               the PyTorch comparisons skip, saying why, unless torch is installed
+#   make check  the fast inner loop while editing: library, quiz and checker unit tests (under 2 min)
 # Also: make test-torch (installs torch's CPU build, runs the PyTorch comparisons),
 # make nbval-oldest (the lessons under nbval in the oldest environment pyproject.toml allows, 2 BLAS threads),
 # make lab-instructor (the lessons with solutions, notebooks/), make release (the learner
@@ -28,6 +29,7 @@ NPM     ?= npm
 # tests/browser/package-lock.json, installed from the npm registry by `npm ci`.
 AXE     := tests/browser/node_modules/.installed
 
+.PHONY: check
 .PHONY: lab lab-instructor release bank test unit nbval browser notebooks bench capstone clean \
         hub hub-install hub-test hub-load report test-torch nbval-oldest
 
@@ -59,13 +61,22 @@ lab-instructor: $(STAMP)
 release: $(DEV)
 	$(BIN)/python scripts/release.py
 
-# After editing quizzes/*.yaml or rnn_edu/exercises/hints.yaml: repack the bank and the hints that
+# After editing quizzes/*.yaml or rnn_edu/course/exercises/hints.yaml: repack the bank and the hints that
 # installed copies load (commit the results).
 bank: $(STAMP)
 	$(BIN)/python scripts/pack_bank.py
 	$(BIN)/python scripts/pack_hints.py
 
 test: unit nbval browser hub-test
+
+# The inner loop while editing: every unit test of tests/ but the slow outer suites (nbval, nbgrader's
+# release, browser, hub, benchmarks, the wheel build), on 2 workers (pytest-xdist). Under 2 minutes on
+# 2 cores. `make test` stays the whole suite.
+CHECK_SKIP := --ignore=tests/browser --ignore=tests/hub --ignore=tests/test_release.py \
+              --ignore=tests/test_bench_smoke.py --ignore=tests/test_results_md.py --ignore=tests/test_packaging.py \
+              --ignore=tests/journeys -k "not wheel"
+check: $(DEV)
+	$(FRESH) $(ONE_BLAS) $(BIN)/python -m pytest -q -n 2 tests $(CHECK_SKIP)
 
 # ---- the PyTorch comparisons (optional): torch's CPU build, then only the tests marked `torch`.
 # TORCH pins the CPU build by its local version label (+cpu): plain `torch` on Linux is a CUDA build
@@ -107,7 +118,8 @@ nbval-oldest: $(OLDEST)/.installed
 	$(FRESH) $(TWO_BLAS) $(OLDEST)/bin/python -m pytest -q tests/test_claims.py
 
 unit: $(DEV)
-	$(FRESH) $(ONE_BLAS) $(BIN)/python -m pytest -q -rs tests --ignore=tests/browser --ignore=tests/hub --ignore=tests/journeys
+	$(FRESH) $(ONE_BLAS) $(BIN)/python -m pytest -q -rs -n 2 --dist loadfile tests \
+	  --ignore=tests/browser --ignore=tests/hub --ignore=tests/journeys
 
 nbval: $(DEV)
 	@if [ -n "$(NBS)" ]; then \

@@ -92,8 +92,8 @@ def expected_report(the_plan, keys):
 
 
 def check_report(homes, out, the_plan, keys):
-    """Run `python -m rnn_edu.report` over the homes; compare its CSVs with the plan. Returns problems."""
-    run = subprocess.run([sys.executable, "-m", "rnn_edu.report", str(homes), "--out", str(out)],
+    """Run `python -m rnn_edu.course.report` over the homes; compare its CSVs with the plan. Returns problems."""
+    run = subprocess.run([sys.executable, "-m", "rnn_edu.course.report", str(homes), "--out", str(out)],
                          capture_output=True, text=True, timeout=300)
     if run.returncode != 0:
         return [f"the report failed: {run.stderr[-500:]}"]

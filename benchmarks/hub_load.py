@@ -63,7 +63,7 @@ def learner_session(hub, name, answers, deadline, start_gate, out, sampler):
 
 def run_once(n, time_limit, course=None, keep=None):
     """Run the load test with n learners; returns a dict of results."""
-    from rnn_edu import quiz
+    from rnn_edu.course import quiz
     keys = {qid: quiz.get_question(qid).key for qid in hub_checks.QUIZZES}
     the_plan = hub_checks.plan(n, keys)
     started = time.monotonic()
@@ -160,7 +160,7 @@ def section(rows, trial):
              "shared libraries in every process, PSS shares them out. CPU = CPU seconds of that "
              "learner's server and kernel over the whole session. Progress files: one per learner, "
              "each checked answer by answer against what that learner submitted; the class report "
-             "(`python -m rnn_edu.report`) over them must give the submitted counts.", ""]
+             "(`python -m rnn_edu.course.report`) over them must give the submitted counts.", ""]
     if trial:
         lines += ["**Trial timings**: measured on the shared 2-core development machine while other work "
                   "ran (see the load average); the failures, file and report checks are exact, the "

@@ -62,9 +62,9 @@ def quality_run(recipe, budget, data):
     """Train for `budget` CPU seconds of the loop; return (val loss, updates, chars, cpu s, wall s)."""
     import numpy as np
     from rnn_edu import clip_by_norm, clip_by_value
-    from rnn_edu.batching import batches
+    from rnn_edu.lm.batching import batches
     from rnn_edu.gradients import bptt_with_state
-    from rnn_edu.lm_eval import evaluate
+    from rnn_edu.lm.evaluation import evaluate
     from rnn_edu.optim import Adagrad, Adam
     vocab, tr, va = data
     params = make_params(recipe, len(vocab))
@@ -97,7 +97,7 @@ def throughput(data, blocks, per_block):
     import torch
     from torch import nn
     from rnn_edu import clip_by_norm, init_params
-    from rnn_edu.batching import batches
+    from rnn_edu.lm.batching import batches
     from rnn_edu.gradients import bptt_with_state
     from rnn_edu.optim import Adam
     vocab, tr, _ = data
@@ -161,7 +161,7 @@ def describe(recipe):
 
 def run(args):
     import numpy as np
-    from rnn_edu.corpus import shakespeare
+    from rnn_edu.lm.corpus import shakespeare
     import results_md
     vocab, tr, va, _ = shakespeare()
     data = (vocab, tr, va)
@@ -190,7 +190,7 @@ def run(args):
              "part (Adam at 3e-3 or 5e-3 constant, 5e-3 falling to 5e-4, and H = 320 with 4e-3 falling "
              "to 4e-4); min-char-rnn's is as published.",
              "", "Validation loss on the whole validation part, the state carried through it: from a zero "
-             "state (as rnn_edu.lm_eval.evaluate, the lesson and the targets use it), and, as a check, "
+             "state (as rnn_edu.lm.evaluation.evaluate, the lesson and the targets use it), and, as a check, "
              "starting from row 0 of the training loop's last state.",
              "", "| recipe | settings | updates | characters | CPU s | wall s | validation loss from zeros (nats/char) | from the last training state |",
              "|---|---|---|---|---|---|---|---|"]
@@ -220,7 +220,7 @@ def run(args):
         q = np.median(ratios)
         lines.append(f"- Throughput: rnn_edu / torch = {q:.2f} (target >= 1.0): {'holds' if q >= 1.0 else 'missed'}.")
     (_, mc), (_, us) = rows
-    from rnn_edu.capstone_data import load_capstone_run
+    from rnn_edu.lm.capstone import load_capstone_run
     shipped = load_capstone_run()["main"]
     speed = (us["chars"] / us["cpu"]) / (mc["chars"] / mc["cpu"])
     lines += ["", "### What limits the numbers", "",

@@ -252,7 +252,7 @@ def code_cells(notebook):
     return out
 
 
-QUIZ_CODE = """from rnn_edu import quiz as _quiz
+QUIZ_CODE = """from rnn_edu.course import quiz as _quiz
 
 def _answer(qid, answers):
     widget = _quiz.show(qid)

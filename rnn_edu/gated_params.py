@@ -77,38 +77,3 @@ class StackedGRUParams(StackedParams):
 
 
 GATED = {"lstm": (LSTMParams, StackedLSTMParams, 4), "gru": (GRUParams, StackedGRUParams, 3)}
-
-
-def init_gated(cell, n_in, n_hidden, sizes, n_out, seed, spectral_radius, dtype, forget_bias,
-               update_bias=0.0):
-    """The gated branch of `init_params` (sizes already checked).
-
-    W_F ~ N(0, 1/D), W_R ~ N(0, 1/H), biases zero, LSTM forget block = forget_bias,
-    GRU update block of b_h (b_iz) = update_bias.
-    spectral_radius=rho rescales each gate's (H, H) block of W_R to spectral radius rho.
-    """
-    from .params import scale_to_spectral_radius
-    one, stacked, G = GATED[cell]
-    rng = np.random.default_rng(seed)
-    layers, below = [], n_in
-    for H in sizes:
-        W_F = rng.normal(0.0, 1.0 / np.sqrt(below), size=(G * H, below))
-        W_R = rng.normal(0.0, 1.0 / np.sqrt(H), size=(G * H, H))
-        if spectral_radius is not None:
-            W_R = np.concatenate([scale_to_spectral_radius(W_R[k * H:(k + 1) * H], spectral_radius)
-                                  for k in range(G)])
-        b_h = np.zeros(G * H)
-        if cell == "lstm":
-            b_h[H:2 * H] = forget_bias
-        else:
-            b_h[H:2 * H] = update_bias
-        layer = [W_F.astype(dtype), W_R.astype(dtype), b_h.astype(dtype)]
-        if cell == "gru":
-            layer.append(np.zeros(G * H, dtype))
-        layers.append(layer)
-        below = H
-    W_O = rng.normal(0.0, 1.0 / np.sqrt(below), size=(n_out, below)).astype(dtype)
-    b_o = np.zeros(n_out, dtype)
-    if np.isscalar(n_hidden):
-        return one(*layers[0], W_O, b_o)
-    return stacked(*(list(t) for t in zip(*layers)), W_O, b_o)

@@ -8,13 +8,14 @@ A one-layer RNN has five arrays::
 `RNNParams` holds them; `StackedRNNParams` holds one (W_F, W_R, b_h) per layer
 and a single output layer on top. Gradients use the same containers.
 The gated cells' containers (LSTMParams, GRUParams) live in `gated_params.py`;
-`init_params(..., cell=...)` builds any of them.
+`init_params(..., cell=...)` builds any of them (params imports gated_params, never the reverse).
 """
 from dataclasses import dataclass
 
 import numpy as np
 
 from .containers import FLOAT_DTYPES, OneLayerParams, StackedParams
+from .gated_params import GATED
 from .validate import check_choice, check_finite_number, check_positive_finite, check_positive_int
 
 CELLS = ("rnn", "lstm", "gru")
@@ -75,6 +76,40 @@ def hidden_sizes(n_in, n_hidden, n_out):
     return sizes
 
 
+def _init_gated(cell, n_in, n_hidden, sizes, n_out, seed, spectral_radius, dtype, forget_bias,
+               update_bias=0.0):
+    """The gated branch of `init_params` (sizes already checked): LSTMParams or GRUParams (or stacked).
+
+    W_F ~ N(0, 1/D), W_R ~ N(0, 1/H), biases zero, LSTM forget block = forget_bias,
+    GRU update block of b_h (b_iz) = update_bias.
+    spectral_radius=rho rescales each gate's (H, H) block of W_R to spectral radius rho.
+    """
+    one, stacked, G = GATED[cell]
+    rng = np.random.default_rng(seed)
+    layers, below = [], n_in
+    for H in sizes:
+        W_F = rng.normal(0.0, 1.0 / np.sqrt(below), size=(G * H, below))
+        W_R = rng.normal(0.0, 1.0 / np.sqrt(H), size=(G * H, H))
+        if spectral_radius is not None:
+            W_R = np.concatenate([scale_to_spectral_radius(W_R[k * H:(k + 1) * H], spectral_radius)
+                                  for k in range(G)])
+        b_h = np.zeros(G * H)
+        if cell == "lstm":
+            b_h[H:2 * H] = forget_bias
+        else:
+            b_h[H:2 * H] = update_bias
+        layer = [W_F.astype(dtype), W_R.astype(dtype), b_h.astype(dtype)]
+        if cell == "gru":
+            layer.append(np.zeros(G * H, dtype))
+        layers.append(layer)
+        below = H
+    W_O = rng.normal(0.0, 1.0 / np.sqrt(below), size=(n_out, below)).astype(dtype)
+    b_o = np.zeros(n_out, dtype)
+    if np.isscalar(n_hidden):
+        return one(*layers[0], W_O, b_o)
+    return stacked(*(list(t) for t in zip(*layers)), W_O, b_o)
+
+
 def init_params(n_in, n_hidden, n_out, *, seed=0, spectral_radius=None, dtype=np.float64, cell="rnn",
                 forget_bias=1.0, update_bias=0.0):
     """Random weights of an RNN, LSTM or GRU, reproducible from `seed`.
@@ -115,8 +150,7 @@ def init_params(n_in, n_hidden, n_out, *, seed=0, spectral_radius=None, dtype=np
     if np.dtype(dtype).type not in FLOAT_DTYPES:
         raise TypeError(f"dtype: expected float32 or float64, got {np.dtype(dtype)}.")
     if cell != "rnn":
-        from .gated_params import init_gated
-        return init_gated(cell, n_in, n_hidden, sizes, n_out, seed, spectral_radius, dtype, forget_bias,
+        return _init_gated(cell, n_in, n_hidden, sizes, n_out, seed, spectral_radius, dtype, forget_bias,
                           update_bias)
     rng = np.random.default_rng(seed)
     layers, below = [], n_in

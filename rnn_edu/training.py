@@ -1,4 +1,14 @@
-"""A small training loop: forward, loss, gradients, (clip), update, repeat."""
+"""A small training loop: forward, loss, gradients, (clip), update, repeat.
+
+`update` is one step, shared by every loop of the course (`train` here, lesson 08's
+`rnn_edu.lm.training.train_lm`):
+
+    L, g = bptt(params, xs, targets, h0)      loss and gradients over one window, from state h0
+    g'   = clip(g)                            by global norm or by value (or not at all)
+    params <- step(params, g')                sgd_step at a learning rate, or optimizer.step
+
+`train` repeats it over the windows of one sequence, epoch after epoch.
+"""
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -48,6 +58,20 @@ def _clip(grads, clip_norm, clip_value):
     return grads
 
 
+def update(params, xs, targets, h0, step, *, clip_norm=None, clip_value=None, **bptt_opts):
+    """One update: L, g = bptt(params, xs, targets, h0); g' = clip(g); params <- step(params, g').
+
+    xs (T, B, D), targets, h0 (None: zeros) and bptt_opts (activation, loss, many_to_one, truncate,
+    output_activation): as for `bptt`. step: a function (params, grads) -> new params, such as
+    optimizer.step. clip_norm / clip_value: as for `train` (at most one).
+    Returns (new params, L, g, g', h_T): g before and g' after clipping; h_T, the window's last
+    state, to carry into the next window as a constant (no gradient flows back across it).
+    """
+    value, grads, fwd = bptt_with_state(params, xs, targets, h0, **bptt_opts)
+    clipped = _clip(grads, clip_norm, clip_value)
+    return step(params, clipped), value, grads, clipped, fwd.h_last
+
+
 def _finite(params):
     return all(np.all(np.isfinite(a)) for a in params.named_arrays().values())
 
@@ -84,21 +108,19 @@ def train(params, xs, targets, *, lr=None, epochs=100, clip_norm=None, clip_valu
     tol = None if tol is None else check_positive_finite("tol", tol)
     opts = dict(activation=activation, loss=loss, many_to_one=many_to_one, truncate=truncate,
                 output_activation=output_activation)
+    step = (lambda p, g: sgd_step(p, g, lr)) if optimizer is None else optimizer.step
     xs, targets = np.asarray(xs), np.asarray(targets)
     hist = TrainHistory(params=params)
     for _ in range(epochs):
-        h, epoch_loss = None, 0.0
+        h, epoch_loss = None, 0.0                       # each epoch starts from h_0 = 0
         for w in windows(xs.shape[0], seq_len):
-            value, grads, fwd = bptt_with_state(hist.params, xs[w], targets if many_to_one else targets[w],
-                                                h, **opts)
-            clipped = _clip(grads, clip_norm, clip_value)
-            hist.params = (sgd_step(hist.params, clipped, lr) if optimizer is None
-                           else optimizer.step(hist.params, clipped))
+            hist.params, value, grads, clipped, h = update(
+                hist.params, xs[w], targets if many_to_one else targets[w], h, step,
+                clip_norm=clip_norm, clip_value=clip_value, **opts)
             hist.losses.append(value)
             hist.norms_before.append(global_norm(grads))
             hist.norms_after.append(global_norm(clipped))
             epoch_loss += value
-            h = fwd.h_last
             if np.isnan(value) or not _finite(hist.params):
                 hist.epoch_losses.append(epoch_loss)
                 hist.stop_reason = "non-finite"

@@ -148,7 +148,7 @@ def problems(nb, quiz_ids=None):
 
 def main(paths):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from rnn_edu.quiz import load_bank
+    from rnn_edu.course.quiz import load_bank
     ids = set(load_bank().questions)
     bad = 0
     for path in paths:

@@ -26,11 +26,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from rnn_edu import init_params  # noqa: E402
-from rnn_edu.corpus import shakespeare  # noqa: E402
-from rnn_edu.lm_eval import evaluate, perplexity  # noqa: E402
-from rnn_edu.lm_train import train_lm  # noqa: E402
+from rnn_edu.lm.corpus import shakespeare  # noqa: E402
+from rnn_edu.lm.evaluation import evaluate, perplexity  # noqa: E402
+from rnn_edu.lm.training import train_lm  # noqa: E402
 from rnn_edu.optim import Adam, Momentum  # noqa: E402
-from rnn_edu.sampling import sample  # noqa: E402
+from rnn_edu.lm.sampling import sample  # noqa: E402
 
 ASSETS = ROOT / "rnn_edu" / "assets"
 # The shipped model: a plain tanh RNN (the course's cell), Adam, clipping, sequential batches.

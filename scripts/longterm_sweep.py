@@ -3,8 +3,8 @@
     python scripts/longterm_sweep.py [--cell rnn|lstm|gru] [--gaps 10,20,...] [--seeds 0,1,2]
                                      [--epochs N] [--out PATH]
 
-Writes rnn_edu/assets/longterm_sweep_<cell>.json (records as in rnn_edu.longterm.run_one);
-lesson 06 reads it with rnn_edu.longterm.load_sweep. Records of an existing file for other
+Writes rnn_edu/assets/longterm_sweep_<cell>.json (records as in rnn_edu.studies.longterm.run_one);
+lesson 06 reads it with rnn_edu.studies.longterm.load_sweep. Records of an existing file for other
 (gap, seed) pairs are kept, so a sweep can be extended a few gaps at a time, unless they were made
 with other settings (then the file starts anew) or another initial gate bias (longterm.GATE_BIAS;
 those records are dropped).
@@ -21,7 +21,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")      # one core: threaded BLAS only slows these small products
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from rnn_edu import longterm  # noqa: E402
+from rnn_edu.studies import longterm  # noqa: E402
 
 
 def int_list(text):

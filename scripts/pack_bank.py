@@ -10,7 +10,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from rnn_edu.quiz import bank, packed  # noqa: E402
+from rnn_edu.course.quiz import bank, packed  # noqa: E402
 
 
 def source_files(quiz_dir=ROOT / "quizzes"):

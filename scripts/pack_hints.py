@@ -1,4 +1,4 @@
-"""Pack the exercises' hints, rnn_edu/exercises/hints.yaml, into rnn_edu/assets/exercise_hints.packed.
+"""Pack the exercises' hints, rnn_edu/course/exercises/hints.yaml, into rnn_edu/assets/exercise_hints.packed.
 
 Run through `make bank` after editing the hints, and commit the packed file: tests/test_exercise_hints.py
 fails while the two are out of step. The YAML is validated first, so broken hints are never packed.
@@ -9,7 +9,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from rnn_edu.exercises import hints  # noqa: E402
+from rnn_edu.course.exercises import hints  # noqa: E402
 
 
 def main(source=hints.SOURCE_PATH, out=hints.PACKED_PATH):

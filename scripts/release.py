@@ -32,7 +32,7 @@ def lessons_in(folder):
 def check(lessons):
     """Raise SystemExit listing every convention problem."""
     sys.path.insert(0, str(ROOT))
-    from rnn_edu.quiz import load_bank
+    from rnn_edu.course.quiz import load_bank
     ids = set(load_bank().questions)
     found = [f"{p}: {m}" for p in lessons for m in problems(json.loads(p.read_text(encoding="utf-8")), ids)]
     if found:

@@ -1,6 +1,6 @@
 """What counts as a quiz key, an explanation or a feedback text "in sight" (shared by the tests).
 
-For every question of the bank (quizzes/*.yaml, loaded and validated by rnn_edu.quiz):
+For every question of the bank (quizzes/*.yaml, loaded and validated by rnn_edu.course.quiz):
 
 * **explanation** and **feedback** (per-option feedback, numeric `mistakes` feedback): they
   explain the answer. Found when the whole text, with whitespace collapsed, occurs verbatim
@@ -20,8 +20,8 @@ For every question of the bank (quizzes/*.yaml, loaded and validated by rnn_edu.
 """
 import re
 
-from rnn_edu.quiz import load_bank
-from rnn_edu.quiz.questions import _fmt
+from rnn_edu.course.quiz import load_bank
+from rnn_edu.course.quiz.questions import _fmt
 
 MIN_DISTINCT_OPTION = 25
 

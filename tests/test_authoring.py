@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from rnn_edu.quiz import load_bank
+from rnn_edu.course.quiz import load_bank
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))

@@ -56,7 +56,7 @@ def test_flop_formula_for_equal_sizes():
 @needs_torch
 def test_lm_bench_compares_the_same_model_and_recipes_train():
     import lm_bench
-    from rnn_edu.corpus import shakespeare
+    from rnn_edu.lm.corpus import shakespeare
     vocab, tr, va, _ = shakespeare()
     data = (vocab, tr, va[:3000])
     ours, theirs, ratios = lm_bench.throughput(data, blocks=1, per_block=1)   # asserts equal losses

@@ -6,9 +6,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rnn_edu.capstone_data import load_capstone_params, load_capstone_run
-from rnn_edu.corpus import shakespeare
-from rnn_edu.lm_eval import evaluate, perplexity
+from rnn_edu.lm.capstone import load_capstone_params, load_capstone_run
+from rnn_edu.lm.corpus import shakespeare
+from rnn_edu.lm.evaluation import evaluate, perplexity
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -53,7 +53,7 @@ def test_the_stored_weights_give_the_stored_losses(record):
 
 
 def test_the_stored_samples_come_from_the_stored_weights(record):
-    from rnn_edu.sampling import sample
+    from rnn_edu.lm.sampling import sample
     main = record["main"]
     vocab = shakespeare()[0]
     params = load_capstone_params()
@@ -63,10 +63,10 @@ def test_the_stored_samples_come_from_the_stored_weights(record):
 def test_weights_of_a_gated_cell_load_as_their_container(tmp_path, monkeypatch):
     import json
     import rnn_edu
-    from rnn_edu import capstone_data
+    from rnn_edu.lm import capstone
     p = rnn_edu.init_params(65, 8, 65, cell="lstm", dtype=np.float32)
     np.savez(tmp_path / "w.npz", **p.named_arrays())
     (tmp_path / "r.json").write_text(json.dumps({"main": {"config": {"cell": "lstm"}}, "compare": {}}))
-    monkeypatch.setattr(capstone_data, "_asset", lambda name: tmp_path / ("w.npz" if name.endswith("npz") else "r.json"))
-    q = capstone_data.load_capstone_params()
+    monkeypatch.setattr(capstone, "_asset", lambda name: tmp_path / ("w.npz" if name.endswith("npz") else "r.json"))
+    q = capstone.load_capstone_params()
     assert type(q).__name__ == "LSTMParams" and np.array_equal(q.W_R, p.W_R)

@@ -2,9 +2,10 @@
 import numpy as np
 import pytest
 
-from rnn_edu import cliff, clip_by_norm, global_norm
+from rnn_edu import clip_by_norm, global_norm
 
 
+from rnn_edu.studies import cliff
 @pytest.mark.parametrize("w, b", [(5.0, -2.0), (3.0, -1.0), (1.0, 0.5), (7.0, -4.0), (6.0, -2.0)])
 def test_cliff_gradient_matches_finite_differences_away_from_the_wall(w, b):
     eps = 1e-6

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from rnn_edu.exercises import ExerciseResult, hints
-from rnn_edu.exercises.feedback import ExerciseFeedback, show_result
-from rnn_edu.exercises.record import load_exercise_progress
+from rnn_edu.course.exercises import ExerciseResult, hints
+from rnn_edu.course.exercises.feedback import ExerciseFeedback, show_result
+from rnn_edu.course.exercises.record import load_exercise_progress
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))

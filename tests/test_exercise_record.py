@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from rnn_edu import quiz
-from rnn_edu.exercises import lesson03, lesson06
-from rnn_edu.exercises.record import fingerprint, load_exercise_progress
-from rnn_edu.quiz.progress_store import ProgressWarning
+from rnn_edu.course import quiz
+from rnn_edu.course.exercises import lesson03, lesson06
+from rnn_edu.course.exercises.record import fingerprint, load_exercise_progress
+from rnn_edu.course.quiz.progress_store import ProgressWarning
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -96,7 +96,7 @@ def test_the_fingerprint_follows_the_code_not_the_object():
 
 def test_a_helper_stub_counts_as_not_written(progress_file):
     """rnn_forward written on top of an unwritten forward_step: "not written", not an attempt."""
-    from rnn_edu.exercises import forward
+    from rnn_edu.course.exercises import forward
     ns = {"check": forward.check_rnn_forward, "np": __import__("numpy")}
     exec("def forward_step(*a):\n    raise NotImplementedError()\n"
          "def rnn_forward(xs, h0, W_F, W_R, b_h):\n    return np.stack([forward_step(x, h0, W_F, W_R, b_h) for x in xs])\n"
@@ -115,7 +115,7 @@ def test_quiz_answers_and_exercise_runs_share_the_file_without_loss(progress_fil
 
 
 def test_writes_are_atomic_and_a_damaged_exercises_field_is_moved_aside(progress_file, monkeypatch):
-    from rnn_edu.quiz import progress_store
+    from rnn_edu.course.quiz import progress_store
     calls = []
     real = os.replace
     monkeypatch.setattr(progress_store.os, "replace", lambda a, b: (calls.append((a, b)), real(a, b)))

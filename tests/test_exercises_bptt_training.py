@@ -4,12 +4,12 @@ import numpy as np
 import pytest
 
 import rnn_edu
-from rnn_edu.exercises.bptt import assemble_bptt, check_rnn_backward, example, library_rnn_backward
-from rnn_edu.exercises.gradcheck import (CASES, check_numerical_gradient, check_relative_error,
+from rnn_edu.course.exercises.bptt import assemble_bptt, check_rnn_backward, example, library_rnn_backward
+from rnn_edu.course.exercises.gradcheck import (CASES, check_numerical_gradient, check_relative_error,
                                          library_relative_error)
-from rnn_edu.exercises.training import check_train_on_windows, library_train_on_windows
-from rnn_edu.exercises.forward import library_rnn_forward
-from rnn_edu.exercises.loss import library_softmax_cross_entropy
+from rnn_edu.course.exercises.training import check_train_on_windows, library_train_on_windows
+from rnn_edu.course.exercises.forward import library_rnn_forward
+from rnn_edu.course.exercises.loss import library_softmax_cross_entropy
 
 
 # ---------------------------------------------------------------- rnn_backward
@@ -142,7 +142,7 @@ GRADIENT_MISTAKES = {
     "one-sided difference": lambda f, W, eps=1e-5: numerical(f, W, eps, one_sided=True),
     "divides by 2 eps, not eps": lambda f, W, eps=1e-5: numerical(f, W, eps, scale=1.0),
     "the sign is flipped": lambda f, W, eps=1e-5: numerical(f, W, eps, sign=-1),
-    "W was left changed": lambda f, W, eps=1e-5: numerical(f, W, eps, restore=False),
+    "changed its argument `W` in place": lambda f, W, eps=1e-5: numerical(f, W, eps, restore=False),
     "moved every entry of W at once": lambda f, W, eps=1e-5: numerical(f, W, eps, whole=True),
     "one number per entry of W": lambda f, W, eps=1e-5: numerical(f, W, eps).ravel(),
 }

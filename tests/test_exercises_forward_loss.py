@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 
 import rnn_edu
-from rnn_edu.exercises.forward import (check_forward_step, check_rnn_forward, example,
+from rnn_edu.course.exercises.forward import (check_forward_step, check_rnn_forward, example,
                                        library_forward_step, library_rnn_forward)
-from rnn_edu.exercises.loss import check_softmax_cross_entropy, library_softmax_cross_entropy
+from rnn_edu.course.exercises.loss import check_softmax_cross_entropy, library_softmax_cross_entropy
 
 
 # ---------------------------------------------------------------- forward_step
@@ -26,8 +26,9 @@ STEP_MISTAKES = {
     "bias b_h is missing": lambda x, h, WF, WR, b: np.tanh(x @ WF.T + h @ WR.T),
     "recurrent term W_R h_{t-1} is missing": lambda x, h, WF, WR, b: np.tanh(x @ WF.T + b),
     "input term W_F x_t is missing": lambda x, h, WF, WR, b: np.tanh(h @ WR.T + b),
-    "a transposed weight (x_t @ W_F)": lambda x, h, WF, WR, b: np.tanh(x @ WF + h @ WR.T + b),
-    "rather than W_F @ x_t.T": lambda x, h, WF, WR, b: np.tanh(WF @ x.T + WR @ h.T + b[:, None]),
+    "line up in your line `lambda x, h, WF, WR, b: np.tanh(x @ WF + h":
+        lambda x, h, WF, WR, b: np.tanh(x @ WF + h @ WR.T + b),
+    "the transpose of the expected (B, H)": lambda x, h, WF, WR, b: np.tanh(WF @ x.T + WR @ h.T + b[:, None]),
     "forget the `return`": lambda x, h, WF, WR, b: None,
 }
 

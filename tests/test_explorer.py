@@ -11,11 +11,11 @@ import numpy as np
 import pytest
 
 import rnn_edu
-from rnn_edu.figures import BODY_TEXT_PX
-from rnn_edu.figures.gradients import (X_LABEL, Y_LABEL, draw_grad_norms, frame_width_px, grad_norms_frame,
+from rnn_edu.course.figures import BODY_TEXT_PX
+from rnn_edu.course.figures.gradients import (X_LABEL, Y_LABEL, draw_grad_norms, frame_width_px, grad_norms_frame,
                                        grad_norms_png, measured_factor)
-from rnn_edu.widgets import gradient_explorer
-from rnn_edu.widgets.explorer import GradientExplorer, classify, explorer_problem
+from rnn_edu.course.widgets import gradient_explorer
+from rnn_edu.course.widgets.explorer import GradientExplorer, classify, explorer_problem
 
 matplotlib.use("Agg")
 VIEW_KEY = "application/vnd.jupyter.widget-view+json"
@@ -75,7 +75,7 @@ def test_the_plot_has_a_text_alternative(explorer):
 
 
 def test_exported_from_widgets_package():
-    import rnn_edu.widgets as widgets
+    import rnn_edu.course.widgets as widgets
     assert widgets.gradient_explorer is gradient_explorer
 
 
@@ -218,7 +218,7 @@ def test_frame_function_default_title_and_zeros():
 
 
 def test_numerics_do_not_import_widgets():
-    code = ("import sys, rnn_edu, rnn_edu.figures.gradients, rnn_edu.exercises.lesson04; "
+    code = ("import sys, rnn_edu, rnn_edu.course.figures.gradients, rnn_edu.course.exercises.lesson04; "
             "print('ipywidgets' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

@@ -11,11 +11,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from rnn_edu.figures import BODY_TEXT_PX, COURSE_STYLE, DPI, MIN_FONT_PT, use_course_style
-from rnn_edu.figures.clipping import plot_clip_vectors
-from rnn_edu.figures.display import describe, figure_html, smallest_text_px
-from rnn_edu.figures.gradients import power_decay_figure
-from rnn_edu.figures.legends import points_under_legend
+from rnn_edu.course.figures import BODY_TEXT_PX, COURSE_STYLE, DPI, MIN_FONT_PT, use_course_style
+from rnn_edu.course.figures.clipping import plot_clip_vectors
+from rnn_edu.course.figures.display import describe, figure_html, smallest_text_px
+from rnn_edu.course.figures.gradients import power_decay_figure
+from rnn_edu.course.figures.legends import points_under_legend
 
 matplotlib.use("Agg")
 ROOT = Path(__file__).resolve().parents[1]
@@ -94,7 +94,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from IPython.core.interactiveshell import InteractiveShell
 shell = InteractiveShell.instance()
-from rnn_edu.figures import use_course_style
+from rnn_edu.course.figures import use_course_style
 use_course_style()
 fig, ax = plt.subplots()
 ax.plot([1, 2, 3])

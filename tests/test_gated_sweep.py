@@ -6,7 +6,7 @@ import copy
 import numpy as np
 import pytest
 
-from rnn_edu import gated_sweep, longterm
+from rnn_edu.studies import gated_sweep, longterm
 
 GAPS = (40, 60)           # the gaps lesson 07 runs with three seeds for every cell
 ONE_SEED = (80, 100, 150)  # the gated cells' extra gaps, seed 0 only (the RNN has three seeds there)
@@ -144,7 +144,7 @@ def test_the_accuracy_figure_shows_every_gap_and_how_many_seeds(sweeps):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    from rnn_edu.figures import gated as figs
+    from rnn_edu.course.figures import gated as figs
     comparison = gated_sweep.compare(sweeps)
     fig = figs.plot_accuracy_by_cell(comparison)
     panels = [ax for ax in fig.axes if ax.axison]

@@ -4,9 +4,9 @@ import json
 import re
 from pathlib import Path
 
-from rnn_edu import quiz
-from rnn_edu.exercises.lesson00 import check_shapes
-from rnn_edu.quiz import widgets as quiz_widgets
+from rnn_edu.course import quiz
+from rnn_edu.course.exercises.lesson00 import check_shapes
+from rnn_edu.course.quiz import widgets as quiz_widgets
 
 RIGHT = {"xs": (10, 4, 3), "hs": (10, 4, 8), "zs": (10, 4, 2)}
 
@@ -65,10 +65,12 @@ def test_feedback_is_described_as_it_happens():
 
 
 def test_keyboard_instructions_match_the_controls():
-    """Defect 4: the arrow keys belong to JupyterLab; tick boxes are used with Tab and Space."""
+    """Issue 22: single choice is a radio group whose arrow keys stay in the quiz; boxes take Space."""
     text = " ".join(t for _, t in _markdown()[0])
-    assert "radio" not in text.lower()
+    assert "radio buttons: pick one option" in text and "tick one box" not in text
     assert re.search(r"\*\*Tab\*\* moves to the next control", text)
+    assert "the **arrow keys** move from option to option" in text and "stay inside the quiz" in text
     assert "**Space** ticks or unticks a box" in text
+    assert "1 %" not in text and "how precise the answer must be" in text     # issue 22, item 4
     mechanics = quiz.get_question("intro-quiz-mechanics").explanation
-    assert "arrow" not in mechanics and "Space" in mechanics
+    assert "arrow keys within a radio group" in mechanics and "Space" in mechanics

@@ -11,8 +11,8 @@ from optional import torch_or_skip
 
 import rnn_edu
 import rnn_edu.data
-import rnn_edu.longterm
-from rnn_edu import quiz
+import rnn_edu.studies.longterm
+from rnn_edu.course import quiz
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "07_gated_cells.ipynb"
 
@@ -67,6 +67,8 @@ def _index(cells, needle, kind=None):
     ("gru-update-gate", r"\frac{\partial h_t}{\partial h_{t-1}} = \operatorname{diag}(z_t)"),
     ("lstm-layer-param-count", "cost.layer_param_count(D, H, cell)"),
     ("gated-cost-per-step", "exactly four times"),
+    ("gru-update-gate", "the fraction of the old state that is kept"),       # issue 21, item 20
+    ("gated-cost-per-step", "n / counts['rnn']"),                             # the printed 4.000 x
 ])
 def test_each_quiz_comes_before_the_text_that_answers_it(cells, qid, revealing):
     assert quiz.get_question(qid).lesson == "07"
@@ -80,7 +82,7 @@ def test_every_lesson07_question_is_asked_once(cells):
 
 
 def test_the_forget_bias_numbers_of_the_prose(cells):
-    from rnn_edu.exercises.lesson06 import steps_below
+    from rnn_edu.course.exercises.lesson06 import steps_below
     f1 = 1 / (1 + np.exp(-1.0))
     assert f"{f1:.2f}" == "0.73" and steps_below(f1, 1e-3) == 23
     assert "to below a thousandth after 23 steps" in _markdown(cells, "With the default bias of 1")
@@ -100,7 +102,7 @@ def signal():
         else:
             out[cell] = rnn_edu.hidden_grad_norms(p, xs, cues)
     kept = rnn_edu.init_params(xs.shape[2], 16, 2, seed=0, cell="gru",
-                               **rnn_edu.longterm.GATE_BIAS["gru"])
+                               **rnn_edu.studies.longterm.GATE_BIAS["gru"])
     out["gru 3"] = rnn_edu.hidden_grad_norms(kept, xs, cues)
     return {k: v[0] / v[-1] for k, v in out.items()}, out
 
@@ -114,7 +116,7 @@ def test_the_signal_prose_follows_the_measurement(cells, signal):
     assert "still fades by orders of magnitude" in text and ratio["lstm h"] < 1e-2 and ratio["lstm c"] < 1e-2
     assert "the GRU's with its default biases fades faster than the RNN's" in text and ratio["gru"] < ratio["rnn"]
     assert "Every curve falls geometrically" in text and all(r < 0.05 for r in ratio.values())
-    assert rnn_edu.longterm.GATE_BIAS["gru"] == {"update_bias": 3.0}
+    assert rnn_edu.studies.longterm.GATE_BIAS["gru"] == {"update_bias": 3.0}
     assert f"{1 / (1 + np.exp(-3.0)):.2f}" == "0.95" and r"$\sigma(3) \approx 0.95$" in text
     assert "the GRU's signal at the cue is the largest of the five curves" in text
     assert ratio["gru 3"] == max(ratio.values())
@@ -126,11 +128,11 @@ def test_the_signal_prose_follows_the_measurement(cells, signal):
 def test_the_signal_cell_uses_the_sweeps_gru_start(cells):
     code = next(src for kind, src, _ in cells if kind == "code" and "hidden_grad_norms" in src)
     assert 'cell="gru", update_bias=3.0' in code and "GRU h_t, update bias 3" in code
-    assert rnn_edu.longterm.GATE_BIAS["gru"]["update_bias"] == 3.0
+    assert rnn_edu.studies.longterm.GATE_BIAS["gru"]["update_bias"] == 3.0
 
 
 def test_the_explorer_claim_of_the_prose(cells):
-    from rnn_edu.widgets import gradient_explorer
+    from rnn_edu.course.widgets import gradient_explorer
     text = " ".join(_markdown(cells, "At the weights training starts from").split())
     assert ("with the gate bias at 5, the LSTM's and the GRU's gradient over 100 steps stays roughly stable, "
             "where at 1 it vanishes") in text
@@ -148,7 +150,7 @@ def test_the_explorer_claim_of_the_prose(cells):
 
 
 def test_the_counts_of_the_prose(cells):
-    from rnn_edu import cost
+    from rnn_edu.studies import cost
     text = _markdown(cells, "The counts are exact")
     for D, H in [(10, 20), (11, 64), (3, 7)]:
         rnn, lstm, gru = (cost.layer_param_count(D, H, c) for c in cost.CELLS)

@@ -12,12 +12,12 @@ import pytest  # noqa: E402
 from optional import torch_or_skip  # noqa: E402
 
 import rnn_edu  # noqa: E402
-from rnn_edu.capstone_data import load_capstone_params, load_capstone_run  # noqa: E402
-from rnn_edu.corpus import shakespeare  # noqa: E402
-from rnn_edu.figures import lm as figs  # noqa: E402
-from rnn_edu.lm_eval import evaluate, perplexity  # noqa: E402
+from rnn_edu.lm.capstone import load_capstone_params, load_capstone_run  # noqa: E402
+from rnn_edu.lm.corpus import shakespeare  # noqa: E402
+from rnn_edu.course.figures import lm as figs  # noqa: E402
+from rnn_edu.lm.evaluation import evaluate, perplexity  # noqa: E402
 from rnn_edu.optim import Adam  # noqa: E402
-from rnn_edu.quiz import load_bank  # noqa: E402
+from rnn_edu.course.quiz import load_bank  # noqa: E402
 
 NB = Path(__file__).resolve().parents[1] / "notebooks" / "08_capstone_char_lm.ipynb"
 
@@ -74,8 +74,8 @@ def test_pytorch_listings_run():
 
 
 def test_temperature_control_regenerates_the_sample():
-    from rnn_edu.sampling import sample
-    from rnn_edu.widgets.temperature import TemperatureSampler
+    from rnn_edu.lm.sampling import sample
+    from rnn_edu.course.widgets.temperature import TemperatureSampler
     vocab = shakespeare()[0]
     p = rnn_edu.init_params(len(vocab), 8, len(vocab), seed=0)
     w = TemperatureSampler(p, vocab, prompt="AB", n=30, temperature=0.8, seed=0)
@@ -180,13 +180,13 @@ def _good_probs(z, T):
     (lambda z, T: _good_probs(z, T)[:-1], "expected an array of shape"),
 ])
 def test_lesson08_checker_names_the_mistake(fn, hint):
-    from rnn_edu.exercises import lesson08
+    from rnn_edu.course.exercises import lesson08
     r = lesson08.check_temperature_probs(fn)
     assert not r.passed and hint in r.message, r.message
 
 
 def test_lesson08_checker_accepts_correct_answers():
-    from rnn_edu.exercises import lesson08
+    from rnn_edu.course.exercises import lesson08
     assert lesson08.check_temperature_probs(_good_probs).passed
     assert lesson08.check_temperature_probs(lesson08.library_temperature_probs).passed
     assert not lesson08.check_temperature_probs(3).passed

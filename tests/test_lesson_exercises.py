@@ -11,7 +11,7 @@ import pytest
 
 import rnn_edu
 from rnn_edu.data import delayed_echo_task
-from rnn_edu.exercises import lesson05
+from rnn_edu.course.exercises import lesson05
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))

@@ -8,11 +8,11 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from rnn_edu import count_params  # noqa: E402
-from rnn_edu.env_check import REQUIREMENTS, check_environment, version_tuple  # noqa: E402
-from rnn_edu.exercises.lesson01 import check_sgd_update, check_windows  # noqa: E402
-from rnn_edu.exercises.lesson02 import check_count_params, check_param_count  # noqa: E402
-from rnn_edu.figures.curves import plot_curves, plot_per_step  # noqa: E402
-from rnn_edu.figures.unrolled import LOCAL_COLOUR, RECURRENT_COLOUR, draw_unrolled  # noqa: E402
+from rnn_edu.course.env_check import REQUIREMENTS, check_environment, version_tuple  # noqa: E402
+from rnn_edu.course.exercises.lesson01 import check_sgd_update, check_windows  # noqa: E402
+from rnn_edu.course.exercises.lesson02 import check_count_params, check_param_count  # noqa: E402
+from rnn_edu.course.figures.curves import plot_curves, plot_per_step  # noqa: E402
+from rnn_edu.course.figures.unrolled import LOCAL_COLOUR, RECURRENT_COLOUR, draw_unrolled  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -59,11 +59,14 @@ def test_sgd_update_correct_answer_passes():
     assert check_sgd_update(lambda W, dW, lr: W - lr * dW).passed
 
 
-def test_sgd_update_in_place_answer_passes():
+def test_sgd_update_in_place_answer_is_refused_by_the_course_s_one_rule():
+    """Issue 22: W -= lr * dW changes the caller's W; lesson 05's checker refused it, lesson 01's
+    passed it. One rule now (tests/test_exercise_rules.py checks every checker)."""
     def in_place(W, dW, lr):
         W -= lr * dW
         return W
-    assert check_sgd_update(in_place).passed
+    result = check_sgd_update(in_place)
+    assert not result.passed and "changed its argument `W` in place" in result.message
 
 
 @pytest.mark.parametrize("fn, hint", [

@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 
 import rnn_edu
-from rnn_edu import quiz
-from rnn_edu.exercises.lesson03 import check_backward_step, example_step
-from rnn_edu.exercises.lesson04 import W_EXAMPLE, check_gradient_bound, check_overflow_step
-from rnn_edu.figures import bptt as bptt_figs
-from rnn_edu.figures import gradients as grad_figs
+from rnn_edu.course import quiz
+from rnn_edu.course.exercises.lesson03 import check_backward_step, example_step
+from rnn_edu.course.exercises.lesson04 import W_EXAMPLE, check_gradient_bound, check_overflow_step
+from rnn_edu.course.figures import bptt as bptt_figs
+from rnn_edu.course.figures import gradients as grad_figs
 
 matplotlib.use("Agg")
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"

@@ -8,10 +8,11 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 import rnn_edu  # noqa: E402
-from rnn_edu import cliff, clip_by_norm, global_norm  # noqa: E402
+from rnn_edu import clip_by_norm, global_norm  # noqa: E402
+from rnn_edu.studies import cliff
 from rnn_edu.data import delayed_echo_task  # noqa: E402
-from rnn_edu.exercises import lesson05, lesson06  # noqa: E402
-from rnn_edu.figures import clipping, longterm  # noqa: E402
+from rnn_edu.course.exercises import lesson05, lesson06  # noqa: E402
+from rnn_edu.course.figures import clipping, longterm  # noqa: E402
 
 
 # ---- lesson 05: clip by norm ----
@@ -55,7 +56,7 @@ def test_lesson05_accepts_correct_answers(fn):
 @pytest.mark.parametrize("fn, hint", [
     (always_rescale, "rescaled even below the threshold"),
     (per_parameter, "each parameter by its own norm"),
-    (in_place, "mutated the input"),
+    (in_place, "changed its argument `grads` in place"),
     (by_value, "clip by value"),
     (upside_down, "upside down"),
     (lambda g, nu: 1 / 0, "ZeroDivisionError"),

@@ -4,8 +4,8 @@ import tracemalloc
 import numpy as np
 import pytest
 
-from rnn_edu.batching import batches, seq_data_iter_random, seq_data_iter_sequential
-from rnn_edu.corpus import (CORPUS_SHA256, CorruptCorpusError, Vocab, load_corpus, shakespeare,
+from rnn_edu.lm.batching import batches, seq_data_iter_random, seq_data_iter_sequential
+from rnn_edu.lm.corpus import (CORPUS_SHA256, CorruptCorpusError, Vocab, load_corpus, shakespeare,
                             split_ids)
 
 

@@ -3,12 +3,12 @@ import numpy as np
 import pytest
 
 from rnn_edu import forward, init_params
-from rnn_edu.corpus import Vocab
-from rnn_edu.batching import one_hot_window
-from rnn_edu.lm_eval import evaluate, perplexity
-from rnn_edu.lm_train import train_lm
+from rnn_edu.lm.corpus import Vocab
+from rnn_edu.lm.batching import one_hot_window
+from rnn_edu.lm.evaluation import evaluate, perplexity
+from rnn_edu.lm.training import train_lm
 from rnn_edu.optim import Adam
-from rnn_edu.sampling import next_char_probs, sample
+from rnn_edu.lm.sampling import next_char_probs, sample
 
 TEXT = ("to be or not to be that is the question whether tis nobler in the mind to suffer "
         "the slings and arrows of outrageous fortune ") * 6

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rnn_edu import longterm
+from rnn_edu.studies import longterm
 from rnn_edu.data import cue_task
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -33,8 +33,8 @@ def test_bench_extra_pins_torch():
 
 
 def test_environment_check_asks_for_what_pyproject_requires():
-    """rnn_edu.env_check keeps its own list (it must run before anything is installed): keep it in step."""
-    from rnn_edu.env_check import REQUIREMENTS
+    """rnn_edu.course.env_check keeps its own list (it must run before anything is installed): keep it in step."""
+    from rnn_edu.course.env_check import REQUIREMENTS
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     wanted = {name: spec.lstrip(">=") for name, spec in names(project["dependencies"]).items()}
     checked = {dist: minimum for _, dist, minimum in REQUIREMENTS if dist not in ("python", "rnn-edu")}

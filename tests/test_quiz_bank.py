@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import rnn_edu
-from rnn_edu import quiz
+from rnn_edu.course import quiz
 
 # the lesson seeds the bank is built from, beside the repository: ../shared/seeds
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
@@ -28,8 +28,8 @@ def _sigmoid_slope_max():
 
 
 def _uniform_perplexity(V):
-    """Perplexity of a model whose scores are all equal, by rnn_edu.lm_eval."""
-    from rnn_edu.lm_eval import evaluate, perplexity
+    """Perplexity of a model whose scores are all equal, by rnn_edu.lm.evaluation."""
+    from rnn_edu.lm.evaluation import evaluate, perplexity
     p = rnn_edu.init_params(V, 3, V, seed=0)
     p = p.from_named({**p.named_arrays(), "W_O": np.zeros((V, 3)), "b_o": np.zeros(V)})
     return perplexity(evaluate(p, np.arange(200) % V))

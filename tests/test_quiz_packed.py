@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from quiz_keys import find_in_bank_file, find_in_lesson_file
-from rnn_edu import quiz
-from rnn_edu.exercises import hints
-from rnn_edu.quiz import bank, packed
+from rnn_edu.course import quiz
+from rnn_edu.course.exercises import hints
+from rnn_edu.course.quiz import bank, packed
 
 ROOT = Path(__file__).resolve().parents[1]
 spec = importlib.util.spec_from_file_location("pack_bank", ROOT / "scripts" / "pack_bank.py")

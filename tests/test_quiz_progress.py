@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from rnn_edu import quiz
-from rnn_edu.quiz import progress_store as progress
+from rnn_edu.course import quiz
+from rnn_edu.course.quiz import progress_store as progress
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -122,7 +122,7 @@ def test_unresettable_corrupt_file_warns_instead_of_crashing(progress_file, monk
 WORKER = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    from rnn_edu.quiz import progress_store as progress, get_question
+    from rnn_edu.course.quiz import progress_store as progress, get_question
     name, start = sys.argv[1], Path(sys.argv[2])
     while not start.exists():
         time.sleep(0.001)

@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from rnn_edu import quiz
-from rnn_edu.quiz import bank
+from rnn_edu.course import quiz
+from rnn_edu.course.quiz import bank
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -14,8 +14,8 @@ import time
 
 import pytest
 
-from rnn_edu import quiz
-from rnn_edu.quiz import progress_store
+from rnn_edu.course import quiz
+from rnn_edu.course.quiz import progress_store
 
 QID = "exploding-4-byte-overflow"
 ANSWERS = ["9", "11", "32", "10"]   # four valid numbers, each a new learner action

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from rnn_edu import quiz
+from rnn_edu.course import quiz
 
 NUMERIC = [q for q in quiz.all_questions() if q.type == "numeric"]
 EXACT = [q for q in NUMERIC if q.exact]

@@ -8,8 +8,9 @@ from pathlib import Path
 import ipywidgets as w
 import pytest
 
-from rnn_edu import quiz
-from rnn_edu.quiz.choices import OptionBoxes
+from rnn_edu.course import quiz
+from rnn_edu.course.quiz.choices import OptionBoxes
+from rnn_edu.course.quiz.markup import inline
 
 VIEW_KEY = "application/vnd.jupyter.widget-view+json"
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,7 +58,7 @@ def test_text_fallback_tells_the_learner_to_run_the_cell(progress_file, make, na
 def test_numeric_wrong_then_right_with_attempts_and_progress(progress_file):
     qw = quiz.show(QID)
     assert isinstance(qw.input, w.Text) and qw.input.continuous_update is False
-    assert qw.input.placeholder == "a number such as 10, 1e1 or 2**32 - 1"
+    assert qw.input.placeholder == qw.question.placeholder == "a number such as 0.75, 6e5 or 2**-3"
     qw.input.value = "9"                      # Enter in the box checks at once
     assert qw.attempts == 1 and "Close, but not correct" in qw.feedback.value
     assert "rnn-edu-incorrect" in qw.feedback._dom_classes
@@ -83,29 +84,31 @@ def test_feedback_is_a_live_region(progress_file):
     assert "role='alert'" in qw.feedback.value
 
 
-# ---- defect 4: choice questions are tick boxes (Tab and Space work in JupyterLab) ----
+# ---- issue 22: single choice is a radio group, multiple select tick boxes ----------------
 
-def test_single_choice_is_tick_boxes_that_keep_one_ticked(progress_file):
+def test_single_choice_is_a_radio_group_that_keeps_one_chosen(progress_file):
     qw = quiz.show("weight-updates-multilayer")
     q = qw.question
     assert isinstance(qw.input, OptionBoxes) and qw.input.value is None
-    assert [c.description for c in qw.checkboxes] == list(q.options)
-    assert all(isinstance(c, w.Checkbox) for c in qw.checkboxes)
-    assert "Tick one option." in qw.prompt.value
+    assert qw.input.single and qw.input.group_label == "Pick one option"
+    assert qw.input.labels == [inline(t) for t in q.options]
+    assert "Pick one option." in qw.prompt.value
     wrong = next(i for i, t in enumerate(q.options) if t != q.key)
     right = q.options.index(q.key)
-    qw.checkboxes[wrong].value = True                  # the learner ticks a box
-    qw.checkboxes[right].value = True                  # ... then another: the first is unticked
-    assert [c.value for c in qw.checkboxes] == [i == right for i in range(len(q.options))]
-    assert qw.input.value == q.key
-    qw.checkboxes[right].value = False
-    assert qw.input.value is None
-    qw.checkboxes[wrong].value = True
+    qw.input.pick(wrong)                               # the learner picks an option (as the page does)
+    qw.input.pick(right)                               # ... then another: the first is no longer chosen
+    assert qw.input.picked == [right] and qw.input.value == q.key
+    qw.input.picked = [wrong, right]                   # a page sending two: a radio group keeps the last
+    assert qw.input.value == q.key and qw.input.picked == [right]
+    qw.input.pick(right, on=False)
+    assert qw.input.value is None and qw.input.picked == []
+    qw.input.pick(wrong)
     qw.check_button.click()
     assert "Not correct" in qw.feedback.value and qw.attempts == 1
     qw.retry_button.click()
-    assert qw.input.value is None and not any(c.value for c in qw.checkboxes)
+    assert qw.input.value is None and qw.input.picked == []
     qw.input.value = q.key                             # the old way to set an answer still works
+    assert qw.input.picked == [right]
     qw.check_button.click()
     assert "Correct" in qw.feedback.value and qw.attempts == 2
     assert _record(progress_file, q.id)["attempts"] == 2
@@ -113,34 +116,43 @@ def test_single_choice_is_tick_boxes_that_keep_one_ticked(progress_file):
 
 def test_math_options_are_the_labels_themselves(progress_file):
     qw = quiz.show("regression-output-activation")
-    assert [c.description for c in qw.checkboxes] == list(qw.question.options)
-    assert any(r"\mathrm{ReLU}" in c.description for c in qw.checkboxes)   # typeset by MathJax
+    assert qw.input.labels == [inline(t) for t in qw.question.options]
+    assert any(r"\mathrm{ReLU}" in label for label in qw.input.labels)   # typeset by MathJax in the page
     qw.set_answer(qw.question.key)
     qw.check_button.click()
     assert "Correct" in qw.feedback.value
 
 
-def test_multiple_select_by_checkboxes(progress_file):
+def test_the_page_builds_native_radios_in_a_named_group_that_keeps_its_keys():
+    """What the widget's JavaScript builds (checked in the browser by tests/browser/test_radio_group.py)."""
+    from rnn_edu.course.quiz.choices import ESM
+    for needle in ('"radiogroup"', '"radio"', '"checkbox"', '"aria-label"', '"data-lm-suppress-shortcuts"',
+                   "stopPropagation", "<label", "latexTypesetter"):
+        assert needle in ESM or needle.strip("<") in ESM, needle
+    assert "title" not in ESM, "no hover title: it would show the option's raw LaTeX"
+
+
+def test_multiple_select_by_tick_boxes(progress_file):
     qw = quiz.show("overflow-behaviour")
     q = qw.question
     assert "Tick every option that applies." in qw.prompt.value
+    assert not qw.input.single and qw.input.group_label == "Tick every option that applies"
     assert qw.options_html is None                     # no separate widget (and gap) for the instruction
-    qw.checkboxes[0].value = True
+    qw.input.pick(0)
     qw.check_button.click()
     assert "missing" in qw.feedback.value and qw.attempts == 1
-    for box in qw.checkboxes:
-        box.value = box.description in q.key
+    qw.input.picked = [i for i, t in enumerate(q.options) if t in q.key]
     assert set(qw.input.value) == set(q.key)
     qw.check_button.click()
     assert "Correct" in qw.feedback.value and qw.attempts == 2
     qw.retry_button.click()
-    assert not any(c.value for c in qw.checkboxes) and qw.input.value == ()
+    assert qw.input.picked == [] and qw.input.value == ()
 
 
 def test_check_without_an_answer_counts_nothing(progress_file):
     qw = quiz.show("weight-roles")
     qw.check_button.click()
-    assert "Nothing to check yet: tick an option" in qw.feedback.value and qw.attempts == 0
+    assert "Nothing to check yet: pick an option" in qw.feedback.value and qw.attempts == 0
     assert "rnn-edu-invalid" in qw.feedback._dom_classes
     assert not progress_file.exists()
 
@@ -157,7 +169,7 @@ def test_set_answer_fills_in_without_checking(progress_file):
     assert numeric.input.value == "10"
     single = quiz.show("weight-roles")
     single.set_answer(single.question.key)
-    assert [c.value for c in single.checkboxes] == [t == single.question.key for t in single.question.options]
+    assert single.input.picked == [single.question.options.index(single.question.key)]
     with pytest.raises(ValueError, match="not one of the options"):
         single.set_answer("W_R")
     multiple = quiz.show("overflow-behaviour")
@@ -197,7 +209,7 @@ def test_unwritable_progress_warns_but_still_gives_feedback(tmp_path, monkeypatc
 
 SHOW_AFTER_RESTART = """
 import json, sys
-from rnn_edu import quiz
+from rnn_edu.course import quiz
 qw = quiz.show(sys.argv[1])
 print(json.dumps([qw.attempts, qw.attempts_label.value]))
 """
@@ -286,4 +298,5 @@ def test_explanation_is_earned_by_a_right_answer_or_a_second_try(progress_file):
 def test_the_answer_box_is_wide_enough_for_its_placeholder():
     qw = quiz.show(QID, record=False)
     assert qw.input.layout.max_width == "32em" and qw.input.layout.width == "100%"
-    assert len(qw.input.placeholder) * 0.6 < 32 - 8     # ~0.6 em a character, 8 em for "Answer:"
+    longest = max((q.placeholder for q in quiz.all_questions() if q.type == "numeric"), key=len)
+    assert len(longest) * 0.6 < 32 - 8                  # ~0.6 em a character, 8 em for "Answer:"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from rnn_edu import report
-from rnn_edu.report.writing import figure_order
+from rnn_edu.course import report
+from rnn_edu.course.report.writing import figure_order
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -122,7 +122,7 @@ def test_bad_files_are_one_line_each_and_never_fatal(class_dir, tmp_path):
     args = [str(bad / n) for n in ("ok.json", "empty.json", "corrupt.json", "list.json", "binary.json",
                                    "missing.json", "nohome")]
     out = tmp_path / "out"
-    run = subprocess.run([sys.executable, "-m", "rnn_edu.report", *args, "--out", str(out)],
+    run = subprocess.run([sys.executable, "-m", "rnn_edu.course.report", *args, "--out", str(out)],
                          capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert run.returncode == 0, run.stderr
     assert "Traceback" not in run.stderr + run.stdout
@@ -147,7 +147,7 @@ def test_the_report_never_writes_to_a_learners_files(class_dir, tmp_path):
         os.chmod(p, 0o555 if p.is_dir() else 0o444)
     before = snapshot(class_dir)
     try:
-        run = subprocess.run([sys.executable, "-m", "rnn_edu.report", str(class_dir / "homes"),
+        run = subprocess.run([sys.executable, "-m", "rnn_edu.course.report", str(class_dir / "homes"),
                               str(class_dir / "loose" / "cy.json"), "--out", str(tmp_path / "report-out")],
                              capture_output=True, text=True, timeout=120)
         assert run.returncode == 0, run.stderr

@@ -4,9 +4,9 @@ import csv
 
 import pytest
 
-from rnn_edu import report
-from rnn_edu.exercises import lesson03, lesson06
-from rnn_edu.report.exercises import EXERCISE_COLUMNS
+from rnn_edu.course import report
+from rnn_edu.course.exercises import lesson03, lesson06
+from rnn_edu.course.report.exercises import EXERCISE_COLUMNS
 
 OFF_BY_ONE = "import math\ndef steps_below(r, eps):\n    return math.floor(math.log(eps) / math.log(r))\n"
 OFF_BY_ONE_LOOP = ("def steps_below(r, eps):\n    k, v = 0, 1.0\n    while v * r >= eps:\n"

@@ -64,7 +64,7 @@ def need(prefix):
 
 def expected_widgets(source):
     """How many quizzes, explorers and progress views the notebook's code displays."""
-    from rnn_edu import quiz
+    from rnn_edu.course import quiz
     counts = {"quiz": 0, "explorer": 0, "progress": 0}
     for _, src in source.code_cells():
         code = "\n".join(ln for ln in src.splitlines() if not ln.lstrip().startswith("#"))
@@ -216,7 +216,7 @@ def tick_with_keyboard(page, quiz, wanted, wrong_first=None):
     """From the question text: Tab through the boxes, Space on each wanted one, then Enter on Check."""
     quiz.locator(".rnn-edu-prompt").click()          # put the reading point on the question, no control
     boxes = quiz.locator("input[type='checkbox']")
-    labels = quiz.locator(".rnn-edu-options .widget-label-basic span")
+    labels = quiz.locator(".rnn-edu-options .rnn-edu-option-text")
     texts = [t.strip() for t in labels.all_text_contents()]
     rings = []
     for i in range(boxes.count()):
@@ -233,18 +233,33 @@ def tick_with_keyboard(page, quiz, wanted, wrong_first=None):
     return texts, rings
 
 
+def pick_with_arrows(page, quiz, key):
+    """From the question text: Tab into the radio group, arrow keys to option `key` (passing a
+    wrong one on the way), then Tab to Check and Enter."""
+    quiz.locator(".rnn-edu-prompt").click()
+    radios = quiz.locator("[role='radiogroup'] input[type='radio']")
+    qd.tab_to(page, radios.nth(0), limit=3)
+    qd.assert_clear_focus_ring(page, "the first radio button")
+    for _ in range((key + 1) % radios.count()):       # one option past the key, then back to it
+        page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowUp")
+    assert qd.is_focused(radios.nth(key)) and radios.nth(key).is_checked()
+    page.wait_for_timeout(500)
+    qd.tab_to(page, quiz.locator("button.rnn-edu-check"), limit=3)
+    page.keyboard.press("Enter")
+
+
 def test_choice_quizzes_work_with_the_keyboard_alone(course):
-    from rnn_edu import quiz as bank
+    from rnn_edu.course import quiz as bank
     nb = course.run(need(INTERACTIVE))
     page = nb.page
     single = bank.get_question(SINGLE_QID)
     quiz = qd.quiz_in_cell(nb, SINGLE_QID)
     key = list(single.options).index(single.key)
-    wrong = next(i for i in range(len(single.options)) if i != key)
-    tick_with_keyboard(page, quiz, {key}, wrong_first=wrong)
+    pick_with_arrows(page, quiz, key)
     text = qd.wait_feedback(quiz, "correct")
-    checked = [b.is_checked() for b in quiz.locator("input[type='checkbox']").all()]
-    assert checked == [i == key for i in range(len(single.options))], "one box ticked: the last one chosen"
+    checked = [b.is_checked() for b in quiz.locator("input[type='radio']").all()]
+    assert checked == [i == key for i in range(len(single.options))], "one radio checked: the last one reached"
     assert quiz.locator(".rnn-edu-feedback [role='alert']").count() == 1, "feedback is announced (role=alert)"
     assert page.get_by_role("alert").filter(has_text="Correct").count() >= 1
     cell_screenshot(nb, nb.source.find_cell(SINGLE_QID), course.shots_dir / "04_quiz_keyboard_single.png")
@@ -408,7 +423,7 @@ def test_start_here_runs_clean_and_shows_progress(course, lab_server, monkeypatc
     assert table, f"{name}: the progress view shows no lesson rows"
 
     monkeypatch.setenv("RNN_EDU_PROGRESS", str(lab_server.progress))
-    from rnn_edu import quiz
+    from rnn_edu.course import quiz
     summary = quiz.progress_summary()
     expected = {k: [s["questions"], s["answered"], s["first_try"], s["correct_now"]]
                 for k, s in summary.items()}

@@ -80,7 +80,7 @@ def check_hints_by_keyboard(nb, checker):
     revealed and announced (role=alert, only the newest), an accessible name, and axe-clean."""
     import a11y
     from conftest import unavailable
-    from rnn_edu.exercises.hints import hints_for
+    from rnn_edu.course.exercises.hints import hints_for
     cell, texts = nb.cell(checker), hints_for("my-clip-by-norm").hints
     button = cell.locator("button.widget-button", has_text="Show a hint (1 of 3)")
     assert button.count() == 1, output_text(nb, checker)[0]

@@ -20,7 +20,7 @@ LIMIT = 60  # s for the whole two-learner test
 ANSWERS = {"ada": {"exploding-4-byte-overflow": ["7001", "10"]},
            "ben": {"exploding-float32-overflow": ["39"], "decay-0-9-below-1e-3": ["7002"]}}
 CELLS = ["import os, rnn_edu\nprint(os.environ['RNN_EDU_PROGRESS'])",
-         "from rnn_edu import quiz\nprint(len(quiz.lessons()) >= 7)"]
+         "from rnn_edu.course import quiz\nprint(len(quiz.lessons()) >= 7)"]
 
 
 def session(hub, name, deadline, seen, errors):

@@ -13,7 +13,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 import hub_checks  # noqa: E402
 
-from rnn_edu.quiz import progress_store  # noqa: E402
+from rnn_edu.course.quiz import progress_store  # noqa: E402
 
 KEYS = {"exploding-4-byte-overflow": 10.0, "exploding-float32-overflow": 39.0, "decay-0-9-below-1e-3": 66.0}
 

@@ -20,7 +20,7 @@ STUDENT = "journeytest"          # nbgrader's student id for the one graded subm
 
 
 def keys():
-    from rnn_edu import quiz
+    from rnn_edu.course import quiz
     return {qid: quiz.get_question(qid).key for qid in hub_checks.QUIZZES}
 
 

@@ -1,0 +1,6 @@
+"""`python -m rnn_edu.course.report PATH...`: see rnn_edu.course.report."""
+import sys
+
+from . import main
+
+sys.exit(main())

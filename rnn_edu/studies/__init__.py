@@ -1,0 +1,9 @@
+"""The studies behind single lessons: experiments a lesson runs or whose stored records it reads.
+
+    cliff        lesson 05: the one-unit loss cliff, and clipping's rescue of a diverging run
+    longterm     lesson 06: the cue task over growing gaps (records in rnn_edu/assets/longterm_sweep_*.json)
+    gated_sweep  lesson 07: the same sweep for the LSTM and the GRU beside the plain RNN
+    cost         lesson 07: time and parameters of an update for each cell
+
+Built on the network at the top of rnn_edu/; nothing at the top imports from here.
+"""
