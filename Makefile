@@ -61,9 +61,11 @@ lab-instructor: $(STAMP)
 release: $(DEV)
 	$(BIN)/python scripts/release.py
 
-# After editing quizzes/*.yaml: repack the bank that installed copies load (commit the result).
+# After editing quizzes/*.yaml or rnn_edu/course/exercises/hints.yaml: repack the bank and the hints that
+# installed copies load (commit the results).
 bank: $(STAMP)
 	$(BIN)/python scripts/pack_bank.py
+	$(BIN)/python scripts/pack_hints.py
 
 test: unit nbval browser hub-test
 

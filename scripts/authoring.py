@@ -18,7 +18,8 @@ from edition import (BEGIN_HIDDEN, BEGIN_SOLUTION, END_HIDDEN, END_SOLUTION,  # 
 
 SCHEMA_KEYS = {"schema_version", "grade", "locked", "solution", "task", "grade_id", "points"}
 GRADE_ID = re.compile(r"^[a-zA-Z0-9_\-]+$")
-CHECKER_TAIL = [f"### {BEGIN_HIDDEN}", "assert result.passed, result.message", f"### {END_HIDDEN}", "result"]
+CHECKER_TAIL = [f"### {BEGIN_HIDDEN}", "assert result.passed, result.message", f"### {END_HIDDEN}"]
+SHOW = re.compile(r"""^result\.show\(["'](?P<id>[a-zA-Z0-9_\-]+)["']\)\s*$""")   # records the run, offers hints
 QUIZ = re.compile(r"""^quiz\.show(?:_lesson)?\(["'](?P<id>[^"']+)["']\)$""")
 FALLBACK = re.compile(r"use_yours_or_library\(\s*(?P<name>[A-Za-z_]\w*)\s*,\s*(?P<check>[A-Za-z_][\w.]*)\s*,")
 
@@ -75,12 +76,16 @@ def checked_function(first_line):
 def _checker_problems(text, meta, solutions):
     out, lines = [], text.strip().split("\n")
     names = checked_function(lines[0])
-    if names is None or [line.rstrip() for line in lines[1:]] != CHECKER_TAIL:
+    if names is None or [line.rstrip() for line in lines[1:-1]] != CHECKER_TAIL or not SHOW.match(lines[-1]):
         return ["a checker cell is exactly: result = check_<name>(<name>[, other arguments]) / "
-                "### BEGIN HIDDEN TESTS / assert result.passed, result.message / ### END HIDDEN TESTS / result"]
+                "### BEGIN HIDDEN TESTS / assert result.passed, result.message / ### END HIDDEN TESTS / "
+                "result.show(\"<name with '-' for '_'>\")"]
     name = next((n for n in names if n in solutions), None)
     if name is None:
         return [f"checks {', '.join(names) or 'nothing'}, which no earlier solution cell defines"]
+    if SHOW.match(lines[-1]).group("id") != name.replace("_", "-"):
+        out.append(f"the last line should be result.show(\"{name.replace('_', '-')}\"): it records the run "
+                   "under the exercise's id and shows its hints")
     if meta.get("grade_id") != "check-" + name.replace("_", "-"):
         out.append(f"grade_id should be 'check-{name.replace('_', '-')}'")
     if not meta.get("locked"):

@@ -11,6 +11,7 @@ import pytest
 
 from quiz_keys import find_in_bank_file, find_in_lesson_file
 from rnn_edu.course import quiz
+from rnn_edu.course.exercises import hints
 from rnn_edu.course.quiz import bank, packed
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -106,6 +107,7 @@ def test_the_wheel_ships_the_bank_packed_only(tmp_path):
                     "-w", str(out), str(ROOT)], check=True, cwd=tmp_path,
                    env={**os.environ, "PIP_NO_INPUT": "1"})
     wheel, = out.glob("rnn_edu-*.whl")
+    hint_texts = [" ".join(h.split()) for e in hints.all_exercises().values() for h in e.hints]
     with zipfile.ZipFile(wheel) as zf:
         names = zf.namelist()
         assert not [n for n in names if n.endswith((".yaml", ".yml"))], names
@@ -119,3 +121,6 @@ def test_the_wheel_ships_the_bank_packed_only(tmp_path):
             if name.endswith((".py", ".txt", ".md", ".json", "METADATA")):
                 text = zf.read(name).decode("utf-8", errors="replace")
                 assert find_in_lesson_file(text) == [], name
+                flat = " ".join(text.split())
+                assert not [h for h in hint_texts if h in flat], name        # exercise hints: packed only
+        assert "rnn_edu/assets/exercise_hints.packed" in names

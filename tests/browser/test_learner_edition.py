@@ -1,7 +1,8 @@
 """The learner edition in JupyterLab, used as a learner would: lesson 05 built without solutions
 (scripts/edition.py, the cells nbgrader's release gives too), Run All with nothing solved shows no
 error, the checker says "Not yet: write `my_clip_by_norm` above" and the training cell uses
-rnn_edu's clipping. Then a wrong solution is typed into the exercise: the checker names the
+rnn_edu's clipping; its hint button, used with the keyboard alone, reveals hint 1 then hint 2
+(announced, axe-clean). Then a wrong solution is typed into the exercise: the checker names the
 mistake; then a right one: "Passed", and the training cell runs on the learner's function.
 """
 import json
@@ -74,6 +75,38 @@ def run_cell(nb, index):
     return before
 
 
+def check_hints_by_keyboard(nb, checker):
+    """The hint button under the verdict: reached with Tab, pressed with Enter, hint 1 then hint 2
+    revealed and announced (role=alert, only the newest), an accessible name, and axe-clean."""
+    import a11y
+    from conftest import unavailable
+    from rnn_edu.course.exercises.hints import hints_for
+    cell, texts = nb.cell(checker), hints_for("my-clip-by-norm").hints
+    button = cell.locator("button.widget-button", has_text="Show a hint (1 of 3)")
+    assert button.count() == 1, output_text(nb, checker)[0]
+    cell.locator(".rnn-edu-exercise").first.click()           # focus inside the output, then Tab to the button
+    for _ in range(10):
+        if button.evaluate("(b) => document.activeElement === b"):
+            break
+        nb.page.keyboard.press("Tab")
+    assert button.evaluate("(b) => document.activeElement === b"), "the hint button is not reachable with Tab"
+    for n in (1, 2):
+        nb.page.keyboard.press("Enter")
+        hint = cell.locator(".rnn-edu-hints")
+        hint.get_by_text(f"Hint {n} of 3:").wait_for(timeout=10_000)
+        assert texts[n - 1] in hint.inner_text()
+        alerts = hint.locator("[role='alert']")
+        assert alerts.count() == 1 and f"Hint {n} of 3:" in alerts.inner_text()
+    assert texts[2] not in cell.inner_text()
+    assert cell.locator("button.widget-button", has_text="Show the next hint (3 of 3)").count() == 1
+    if not a11y.AXE_JS.exists():
+        unavailable(a11y.NO_AXE)
+    names = a11y.accessible_names(nb.page, cell.locator(".rnn-edu-exercise-box"))
+    assert names and all(n["name"] for n in names), names
+    bad = [e for e in a11y.blocking(a11y.audit(nb.page)["course"])]
+    assert not bad, a11y.describe(bad)
+
+
 def test_learner_types_a_wrong_then_a_right_solution(course, learner_lesson):
     nb = course.run(learner_lesson, fresh=True)
     assert nb.problems() == [], "\n\n".join(nb.problems())
@@ -86,8 +119,10 @@ def test_learner_types_a_wrong_then_a_right_solution(course, learner_lesson):
     assert "norm" not in src.source(solution).split('"""')[-1], "the learner edition shows no solution"
 
     text = output_text(nb, checker)[0]
-    assert text == "Not yet: write `my_clip_by_norm` above, then run its cell and this one again.", text
+    assert text.startswith("Not yet: write `my_clip_by_norm` above, then run its cell and this one again."), text
     assert "Your my_clip_by_norm is not written yet; using rnn_edu's instead." in output_text(nb, fallback)[0]
+    check_hints_by_keyboard(nb, checker)
+    nb.cell(checker).screenshot(path=str(course.shots_dir / "05_learner_hints.png"))
 
     type_solution(nb, solution, WRONG)
     run_cell(nb, solution)

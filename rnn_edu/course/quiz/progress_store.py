@@ -107,7 +107,9 @@ def _read(path):
 def _valid(data):
     """True when `data` has the expected shape."""
     return (isinstance(data, dict) and isinstance(data.get("questions"), dict)
-            and all(isinstance(r, dict) for r in data["questions"].values()))
+            and all(isinstance(r, dict) for r in data["questions"].values())
+            and isinstance(data.get("exercises", {}), dict)      # exercise runs: rnn_edu.course.exercises.record
+            and all(isinstance(r, dict) for r in data.get("exercises", {}).values()))
 
 
 def _read_or_reset(path):

@@ -56,13 +56,18 @@ class ProgressView:
     def __init__(self, bank):
         self.bank = bank
         self.summary = summarize(bank, load_progress())
-        self.container = w.HTML(value=table_html(self.summary))
+        self.container = w.HTML(value=self._html())
         self.container.add_class("rnn-edu-progress")
 
     def refresh(self):
         """Re-read the progress file and update the table."""
         self.summary = summarize(self.bank, load_progress())
-        self.container.value = table_html(self.summary)
+        self.container.value = self._html()
+
+    def _html(self):
+        """The quiz table, then the exercises beside it (rnn_edu.course.exercises.progress_view)."""
+        from ..exercises.progress_view import exercises_table_html
+        return table_html(self.summary) + exercises_table_html()
 
     def __repr__(self):
         return "<Quiz progress>"

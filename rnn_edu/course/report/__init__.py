@@ -4,15 +4,18 @@
 
 PATH: progress files, learners' home folders, or a folder of homes (the hub's
 ``homes/``).  Writes ``questions.csv`` (per question: learners who tried it,
-right at the first try, mean attempts), ``learners.csv`` (per learner and
+right at the first try, mean attempts), ``exercises.csv`` (per exercise: learners who
+tried it, passed once and passing now, median attempts until passing, the mistake the
+checker named to the most learners, hints used), ``learners.csv`` (per learner and
 lesson: answered, right at the first try, right now), ``first_try.png`` (the
 questions sorted by first-try success) and ``summary.txt`` (the five hardest
-questions).  Unreadable files are named in one line each and skipped.  The
+questions, and the exercises the class is stuck on).  Unreadable files are named in one line each and skipped.  The
 learners' files are only ever read.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from .exercises import exercise_info, exercise_stats, summary_lines, write_exercises_csv
 from .reading import Learner, Skipped, read_learners
 from .stats import LessonCounts, QuestionStats, hardest, learner_stats, lesson_lookup, question_stats
 from .writing import summary_text, write_figure, write_learners_csv, write_questions_csv
@@ -20,7 +23,7 @@ from .writing import summary_text, write_figure, write_learners_csv, write_quest
 __all__ = ["build", "write", "ClassReport", "Learner", "Skipped", "QuestionStats", "LessonCounts",
            "read_learners", "question_stats", "learner_stats", "hardest", "main"]
 FILES = {"questions": "questions.csv", "learners": "learners.csv", "figure": "first_try.png",
-         "summary": "summary.txt"}
+         "summary": "summary.txt", "exercises": "exercises.csv"}
 
 
 @dataclass
@@ -33,6 +36,7 @@ class ClassReport:
     per_learner: dict      # name -> {lesson: LessonCounts}
     hardest: list          # [QuestionStats]
     lesson_titles: dict
+    exercises: list = field(default_factory=list)   # [ExerciseStats]
 
 
 def bank_info():
@@ -52,19 +56,21 @@ def build(paths, top=5, use_bank=True):
     lessons = lesson_lookup(learners, bank_lessons)
     stats = question_stats(learners, lessons)
     per_learner = {learner.name: learner_stats(learner, lessons) for learner in learners}
-    return ClassReport(learners, skipped, stats, per_learner, hardest(stats, top), titles)
+    exercises = exercise_stats(learners, exercise_info() if use_bank else {})
+    return ClassReport(learners, skipped, stats, per_learner, hardest(stats, top), titles, exercises)
 
 
 def write(report, out):
-    """Write the four files into folder `out`; returns {kind: path}."""
+    """Write the five files into folder `out`; returns {kind: path}."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     paths = {kind: out / name for kind, name in FILES.items()}
     write_questions_csv(paths["questions"], report.questions)
     write_learners_csv(paths["learners"], report.per_learner)
     write_figure(paths["figure"], report.questions, len(report.learners))
-    paths["summary"].write_text(summary_text(report.learners, report.skipped, report.questions,
-                                             report.hardest, report.lesson_titles), encoding="utf-8")
+    write_exercises_csv(paths["exercises"], report.exercises)
+    text = summary_text(report.learners, report.skipped, report.questions, report.hardest, report.lesson_titles)
+    paths["summary"].write_text(text + "\n".join(summary_lines(report.exercises)) + "\n", encoding="utf-8")
     return paths
 
 

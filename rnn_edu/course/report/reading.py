@@ -21,6 +21,7 @@ class Learner:
     name: str
     path: Path
     questions: dict = field(default_factory=dict)
+    exercises: dict = field(default_factory=dict)     # {exercise id: record}, rnn_edu.course.exercises.record
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,9 @@ def read_file(path):
     if not (isinstance(data, dict) and isinstance(data.get("questions"), dict)):
         return None, Skipped(path, "not a progress file (expected {\"version\": 1, \"questions\": {...}})")
     records = {str(qid): rec for qid, rec in data["questions"].items() if isinstance(rec, dict)}
-    return Learner(learner_name(path), path, records), None
+    runs = data.get("exercises") if isinstance(data.get("exercises"), dict) else {}
+    exercises = {str(eid): rec for eid, rec in runs.items() if isinstance(rec, dict)}
+    return Learner(learner_name(path), path, records, exercises), None
 
 
 def read_learners(paths):
