@@ -300,3 +300,20 @@ def test_the_answer_box_is_wide_enough_for_its_placeholder():
     assert qw.input.layout.max_width == "32em" and qw.input.layout.width == "100%"
     longest = max((q.placeholder for q in quiz.all_questions() if q.type == "numeric"), key=len)
     assert len(longest) * 0.6 < 32 - 8                  # ~0.6 em a character, 8 em for "Answer:"
+
+
+def test_every_option_has_a_spoken_name_with_its_math_as_text():
+    """Typeset math gives a <label> no accessible text (axe-core: critical 'label'), so each radio or
+    tick box carries an aria-label: the option with its LaTeX as plain characters, never empty."""
+    from rnn_edu.course.quiz.markup import spoken
+    assert spoken(r"$\operatorname{diag}(f_t)\, W_R$") == "diag(f_t) W_R"
+    assert spoken(r"If $\lVert g \rVert > \nu$, set $g \leftarrow 0$") == "If ‖ g ‖ > nu, set g ← 0"
+    assert spoken(r"$\hat{y} = \mathrm{ReLU}(W_O h_T)$") == "y hat = ReLU(W_O h_T)"
+    assert spoken("plain *text* and `code`") == "plain text and code"
+    for q in quiz.all_questions():
+        for option in getattr(q, "options", ()):
+            name = spoken(option)
+            assert name and "$" not in name and "\\" not in name and "{" not in name, (q.id, option, name)
+    boxes = OptionBoxes([r"$\operatorname{diag}(f_t)$", "plain"], single=True)
+    assert boxes.spoken == ["diag(f_t)", "plain"]
+    assert 'setAttribute("aria-label", model.get("spoken")[index])' in boxes._esm

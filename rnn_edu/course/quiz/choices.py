@@ -2,8 +2,10 @@
 
 The options are native ``<input type="radio">`` / ``<input type="checkbox">`` elements, each
 inside its ``<label>`` with the option's text (math typeset by JupyterLab's MathJax, as ipywidgets
-does it), so a screen reader announces "radio button, 2 of 4" or "checkbox" with the text, and
-no hover title shows raw LaTeX.  The group has role ``radiogroup`` (or ``group``) and a name.
+does it), and named by an ``aria-label`` holding the same text with its math as plain characters
+(typeset math gives a label no accessible text: axe-core's critical "label" rule), so a screen
+reader announces "radio button, 2 of 4" or "checkbox" with the text, and no hover title shows raw
+LaTeX.  The group has role ``radiogroup`` (or ``group``) and a name.
 
 Keyboard, as in any web page: Tab enters the group, the arrow keys move between the options of a
 radio group (the browser checks the one reached), Space ticks a box.  Inside a notebook,
@@ -19,7 +21,7 @@ import threading
 import anywidget
 import traitlets
 
-from .markup import inline
+from .markup import inline, spoken as spoken_text
 
 CSS_OPTIONS = "rnn-edu-options"
 GROUP_NAMES = {True: "Pick one option", False: "Tick every option that applies"}
@@ -43,6 +45,7 @@ function render({ model, el }) {
     input.type = single ? "radio" : "checkbox";
     input.name = name;
     input.value = String(index);
+    input.setAttribute("aria-label", model.get("spoken")[index]);   // typeset math has no text name
     const text = document.createElement("span");
     text.className = "rnn-edu-option-text";
     text.innerHTML = html;                                       // escaped in Python; $...$ kept
@@ -86,6 +89,7 @@ class OptionBoxes(anywidget.AnyWidget):
 
     _esm = ESM
     labels = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    spoken = traitlets.List(traitlets.Unicode()).tag(sync=True)     # each option's name, math as text
     single = traitlets.Bool(False).tag(sync=True)
     group_label = traitlets.Unicode("").tag(sync=True)
     picked = traitlets.List(traitlets.Int()).tag(sync=True)
@@ -94,7 +98,8 @@ class OptionBoxes(anywidget.AnyWidget):
     def __init__(self, options, single):
         self.options = tuple(options)
         self._lock, self._syncing = threading.RLock(), False
-        super().__init__(labels=[inline(t) for t in self.options], single=bool(single),
+        super().__init__(labels=[inline(t) for t in self.options], spoken=[spoken_text(t) for t in self.options],
+                         single=bool(single),
                          group_label=GROUP_NAMES[bool(single)])
         self.add_class(CSS_OPTIONS)
         self.value = None if self.single else ()

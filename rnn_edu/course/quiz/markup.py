@@ -53,6 +53,29 @@ def inline(text):
     return "".join(out)
 
 
+_TEX_NAMES = re.compile(r"\\(?:text|mathrm|operatorname|mathbf|mathit)\{([^{}]*)\}")
+_TEX_SYMBOLS = {r"\lVert": "‖", r"\rVert": "‖", r"\leftarrow": "←", r"\rightarrow": "→", r"\approx": "≈",
+                r"\times": "×", r"\cdot": "·", r"\le": "≤", r"\ge": "≥", r"\ne": "≠", r"\partial": "∂"}
+_TEX_COMMAND = re.compile(r"\\([A-Za-z]+)")
+
+
+def spoken(text):
+    """`text` with its $...$ math as plain characters, for a screen reader (an option's aria-label):
+    '$\operatorname{diag}(f_t)\, W_R$' -> 'diag(f_t) W_R'. Markdown marks and backticks are dropped."""
+    def math(span):
+        span = re.sub(r"\\hat\{([^{}]*)\}", r"\1 hat", _TEX_NAMES.sub(r"\1", span.strip("$")))
+        span = re.sub(r"\\[,;:! ]|~", " ", span)
+        for command, symbol in _TEX_SYMBOLS.items():
+            span = re.sub(re.escape(command) + r"(?![A-Za-z])", symbol, span)
+        span = _TEX_COMMAND.sub(r"\1", span)                  # \eta -> eta, \sigma -> sigma
+        span = span.replace("{", "").replace("}", "")
+        return re.sub(r"\s+", " ", span).strip()
+    parts = _SPANS.split(text)
+    out = [math(p) if i % 2 and p.startswith("$") else p.strip("`") if i % 2 else p.replace("*", "")
+           for i, p in enumerate(parts)]
+    return re.sub(r"\s+", " ", "".join(out)).strip()
+
+
 def _inline_plain(text):
     """Escape and apply bold and italic to text without math or code."""
     text = html.escape(text, quote=False)
