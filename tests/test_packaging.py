@@ -62,3 +62,13 @@ def test_make_test_torch_installs_the_cpu_build_of_the_bench_extras_torch():
     makefile = (ROOT / "Makefile").read_text()
     spec = re.search(r"^TORCH\s*\?=\s*(\S+)", makefile, re.M).group(1)
     assert spec == project["optional-dependencies"]["bench"][0] + "+cpu"
+
+
+def test_every_module_compiles_without_a_warning():
+    """An invalid escape in a docstring warns when the module is first compiled: in a learner's
+    kernel that is text on stderr under a lesson's cell (and a failure under nbval)."""
+    import warnings
+    for path in sorted((ROOT / "rnn_edu").rglob("*.py")):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            compile(path.read_text(encoding="utf-8"), str(path), "exec")

@@ -60,7 +60,7 @@ _TEX_COMMAND = re.compile(r"\\([A-Za-z]+)")
 
 
 def spoken(text):
-    """`text` with its $...$ math as plain characters, for a screen reader (an option's aria-label):
+    r"""`text` with its $...$ math as plain characters, for a screen reader (an option's aria-label):
     '$\operatorname{diag}(f_t)\, W_R$' -> 'diag(f_t) W_R'. Markdown marks and backticks are dropped."""
     def math(span):
         span = re.sub(r"\\hat\{([^{}]*)\}", r"\1 hat", _TEX_NAMES.sub(r"\1", span.strip("$")))
