@@ -405,8 +405,9 @@ def test_after_a_kernel_restart_the_quiz_shows_its_saved_state(course, lab_serve
 # ------------------------------------------------------------------ lesson 00
 
 def progress_rows(nb):
-    """{lesson id: [questions, answered, first try, correct now]} from the progress table."""
-    rows = nb.notebook.locator(".rnn-edu-progress tr").evaluate_all(
+    """{lesson id: [questions, answered, first try, correct now]} from the quiz progress table
+    (the exercises' table beside it has rows of its own)."""
+    rows = nb.notebook.locator(".rnn-edu-progress table.rnn-edu-progress-table tr").evaluate_all(
         "(rows) => rows.map((r) => [...r.children].map((c) => c.innerText.trim()))")
     table = {}
     for cells in rows:
