@@ -667,7 +667,7 @@ def test_07_a_keeping_gate_does_not_rule_out_growth():
     text = flat("07", "l07-norms-read")
     for s in ["At a gate bias of 1 both cells' gradients vanish", "At 5 the GRU's is roughly stable, and so is the "
               "LSTM's along $h_t$, but the LSTM's along $c_t$ grows, about 11 times",
-              "they do not rule out growth"]:
+              "a gate biased to keep ends the fading here, but it does not rule out growth"]:
         assert s in text, s
     assert "stays roughly stable, where at 1" not in text
     assert "without explosion" not in flat("07", "l07-summary")
