@@ -74,7 +74,7 @@ class Momentum(Optimizer):
 
         b_1 = g_1,   b_t = mu b_{t-1} + g_t          (a running sum of past gradients)
         W  <- W - lr b_t
-    Defaults: momentum mu = 0.9.
+    Defaults: momentum mu = 0.9 (the usual choice; torch.optim.SGD's own default is 0).
     """
 
     def __init__(self, lr, momentum=0.9):

@@ -69,6 +69,8 @@ def _index(cells, needle, kind=None):
     ("gated-cost-per-step", "exactly four times"),
     ("gru-update-gate", "the fraction of the old state that is kept"),       # issue 21, item 20
     ("gated-cost-per-step", "n / counts['rnn']"),                             # the printed 4.000 x
+    ("cell-path-jacobian", r"\partial c_t/\partial c_{t-1} = \operatorname{diag}(f_t)"),   # issue 18, finding 12
+    ("gated-cost-per-step", "has its own $H$ rows in $W_F$, $W_R$"),
 ])
 def test_each_quiz_comes_before_the_text_that_answers_it(cells, qid, revealing):
     assert quiz.get_question(qid).lesson == "07"
@@ -134,8 +136,8 @@ def test_the_signal_cell_uses_the_sweeps_gru_start(cells):
 def test_the_explorer_claim_of_the_prose(cells):
     from rnn_edu.course.widgets import gradient_explorer
     text = " ".join(_markdown(cells, "At the weights training starts from").split())
-    assert ("with the gate bias at 5, the LSTM's and the GRU's gradient over 100 steps stays roughly stable, "
-            "where at 1 it vanishes") in text
+    assert ("At a gate bias of 1 both cells' gradients vanish. At 5 the GRU's is roughly stable, and so is the "
+            "LSTM's along $h_t$, but the LSTM's along $c_t$ grows") in text
     e = gradient_explorer(seed=0)
     assert "then the GRU with $T = 40$ at biases 0 and 3" in " ".join(_markdown(cells, "The explorer from lesson 04").split())
     e.set(cell="gru", gate_bias=0.0, length=40)
@@ -145,8 +147,12 @@ def test_the_explorer_claim_of_the_prose(cells):
     for cell in ("lstm", "gru"):
         e.set(cell=cell, gate_bias=5.0, length=100)
         assert ": roughly stable</b>" in e.readout.value, (cell, e.readout.value)
+        if cell == "lstm":                                   # the cell-state line: growing (issue 18, finding 3)
+            assert re.search(r"Cell state: .* = 1\.[01]\de\+01: growing\.", e.readout.value), e.readout.value
         e.set(gate_bias=1.0)
         assert ": vanishing</b>" in e.readout.value, (cell, e.readout.value)
+        if cell == "lstm":
+            assert re.search(r"Cell state: .*: vanishing\.", e.readout.value), e.readout.value
 
 
 def test_the_counts_of_the_prose(cells):

@@ -140,10 +140,9 @@ def test_what_the_prose_says_about_the_runs_is_what_the_data_show():
     assert max(greedy.count(greedy[i:i + 20]) for i in range(len(greedy) - 20)) >= 5   # a loop
     assert re.search(r"^[A-Z][A-Z ]+:$", m["samples"]["0.5"], flags=re.M)
     assert len(set(m["samples"]["1.5"])) > len(set(m["samples"]["0.5"]))
-    # sequential vs random: who is ahead changes with the seed; the gap is below the seeds' spread
+    # sequential vs random: less than 0.015 apart with either seed, too close to rank (float32 reruns move them)
     seq, rnd = ([r["final_val"] for r in comp[k]] for k in ("adam_sequential_clip", "adam_random_clip"))
-    assert seq[0] < rnd[0] and seq[1] > rnd[1]
-    assert abs(np.mean(seq) - np.mean(rnd)) < max(abs(seq[0] - seq[1]), abs(rnd[0] - rnd[1]))
+    assert all(abs(a - b) < 0.015 for a, b in zip(seq, rnd))
     # Adam below SGD in both seeds, on training and validation, by about 0.2
     for key in ("final_train", "final_val"):
         for a, s in zip(comp["adam_sequential_clip"], comp["sgd_sequential_clip"]):
@@ -155,7 +154,7 @@ def test_what_the_prose_says_about_the_runs_is_what_the_data_show():
     assert max(noclip["norms"]) > 30_000 and 400 < np.median(noclip["norms"]) < 500
     n = np.array(clipped["norms"])
     assert np.all(n > 5.0) and n.max() > 3 * np.median(n)            # every update clipped; spikes
-    # plain RNN vs LSTM: seed 0 the LSTM is ahead; seed 1 its validation jumps at update 200 and stays
+    # plain RNN vs LSTM: seed 0 the LSTM is ahead; seed 1 its validation jumps at update 200 and keeps rising
     rnn, lstm = comp["adam_sequential_clip"], comp["lstm_adam_sequential_clip"]
     assert lstm[0]["final_val"] < rnn[0]["final_val"]
     assert [s for s, v in zip(lstm[0]["val_steps"], lstm[0]["val_loss"]) if v > np.log(65)] == [250]
@@ -163,6 +162,7 @@ def test_what_the_prose_says_about_the_runs_is_what_the_data_show():
     jump = lstm[1]["val_steps"].index(200)
     assert all(v < 3.0 for v in lstm[1]["val_loss"][:jump])
     assert all(v > np.log(65) for v in lstm[1]["val_loss"][jump:]) and 6.0 < lstm[1]["val_loss"][jump] < 6.6
+    assert all(b > a for a, b in zip(lstm[1]["val_loss"][jump:], lstm[1]["val_loss"][jump + 1:]))
 
 
 def _good_probs(z, T):

@@ -61,11 +61,23 @@ def test_adam_follows_its_formula():
     np.testing.assert_allclose(np.abs(got[0].b_h - p.b_h), 0.01, rtol=1e-6)
 
 
-def test_defaults_are_torchs():
+def test_defaults():
+    """Adagrad's and Adam's defaults are torch.optim's; Momentum's mu = 0.9 is not (torch.optim.SGD: 0)."""
     assert Momentum(0.1).momentum == 0.9
     assert Adagrad(0.1).eps == 1e-10
     a = Adam(0.1)
     assert a.betas == (0.9, 0.999) and a.eps == 1e-8
+
+
+@pytest.mark.torch
+def test_which_defaults_are_torchs():
+    import inspect
+    torch = torch_or_skip()
+    default = {name: {k: p.default for k, p in inspect.signature(getattr(torch.optim, name)).parameters.items()}
+               for name in ("SGD", "Adagrad", "Adam")}
+    assert default["Adagrad"]["eps"] == Adagrad(0.1).eps
+    assert tuple(default["Adam"]["betas"]) == Adam(0.1).betas and default["Adam"]["eps"] == Adam(0.1).eps
+    assert default["SGD"]["momentum"] == 0 != Momentum(0.1).momentum
 
 
 @pytest.mark.torch
