@@ -24,7 +24,9 @@ rnn_edu.activations; they agree to rounding.
 import numpy as np
 
 from ..activations import sigmoid
+from . import lstm_fast
 from .fastmath import sigmoid_from_negated, tanh_into
+from .lstm_fast import _row_scale
 
 
 def _split(a):
@@ -67,25 +69,8 @@ def step_backward(dh_t, dc_t, cache):
     return da @ W_F, da @ W_R, dc_prev, da.T @ x_t, da.T @ h_prev, da.sum(axis=0)
 
 
-def _row_scale(H, dtype):
-    """Row scales for the gates' pre-activations and what turns them into the gates.
-
-    float32 (np.tanh is vectorised): rows * 1/2 on i, f, o and * 1 on g, then one tanh call and
-    y = m u + c gives sigma(a) = (1 + tanh(a / 2)) / 2 and tanh(a_g). float64 (exp is the fast
-    one): rows * -1 on i, f, o and * -2 on g, then sigma from one exp call and
-    tanh(a_g) = 2 sigma(2 a_g) - 1. Scaling by powers of two is exact.
-    """
-    if np.dtype(dtype) == np.float32:
-        s = np.full(4 * H, 0.5, dtype)
-        s[2 * H:3 * H] = 1.0
-        return s, s, np.where(s == 0.5, 0.5, 0.0).astype(dtype)
-    s = np.full(4 * H, -1.0, dtype)
-    s[2 * H:3 * H] = -2.0
-    return s, None, None
-
-
 def _activate(a, H, m, c):
-    """In place: scaled pre-activations (see _row_scale) -> the gates [i, f, g, o]."""
+    """In place: scaled pre-activations (see lstm_fast._row_scale) -> the gates [i, f, g, o]."""
     if m is not None:
         np.tanh(a, out=a)
         a *= m
@@ -173,14 +158,16 @@ def layer_backward(dhs, cache):
 TWO_SIDED = False        # do the input side and the recurrent side get different gradients?
 
 def run_layer(layer, xs, state0, activation=None):
-    """layer = (W_F, W_R, b_h), state0 = (h0, c0). Returns (hs, cache)."""
-    hs, _, cache = layer_forward(*layer, xs, *state0)
+    """layer = (W_F, W_R, b_h), state0 = (h0, c0). Returns (hs, cache).
+    Runs the fast path (lstm_fast.forward: the same numbers as layer_forward)."""
+    hs, _, cache = lstm_fast.forward(*layer, xs, *state0)
     return hs, cache
 
 
 def run_layer_backward(layer, cache, dhs):
-    """(das_x, das_h): the gate pre-activation gradients (one array: both sides share a_t)."""
-    das, _, _ = layer_backward(dhs, cache)
+    """(das_x, das_h): the gate pre-activation gradients (one array: both sides share a_t).
+    Runs the fast path (lstm_fast.backward, which spends the cache's gates)."""
+    das, _, _ = lstm_fast.backward(dhs, cache)
     return das, das
 
 

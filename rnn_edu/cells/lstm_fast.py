@@ -1,0 +1,170 @@
+"""The LSTM layer as `bptt` runs it: lstm.py's equations, arranged for speed.
+
+Same results as lstm.layer_forward / lstm.layer_backward (and as a loop of the step code:
+tests/test_fast_paths.py), same cache; what differs is where the work and the memory go:
+
+- forward: W_F x_t + b_h for all T is one matrix product, straight into the gates array;
+  the rows of W_F, W_R and b_h are scaled once so that one vectorised call per step turns
+  a_t into the gates (see _row_scale); each step then adds one (B, H) @ (H, 4H) product
+  and works in place in preallocated arrays.
+- backward: the factors that do not depend on the gradient (g i', c_{t-1} f', i g',
+  tanh(c_t) o' and o (1 - tanh(c_t)^2)) are computed a chunk of steps at a time into
+  small scratch arrays that stay in cache, and dL/da_t is written over the gates of
+  step t, which nothing needs after step t. The backward pass therefore allocates no
+  (T, B, 4H) array: on a machine where every fresh megabyte costs page faults, the
+  memory a call touches for the first time is a large share of its time.
+  Like PyTorch's autograd after backward, the cache is spent after `backward`: a second
+  backward through it raises a RuntimeError instead of returning wrong numbers.
+"""
+import threading
+
+import numpy as np
+
+from .fastmath import sigmoid_from_negated, tanh_into
+
+CHUNK_BYTES = 1 << 20    # scratch of the backward pass: about this many bytes of gates per chunk
+_kept = threading.local()   # scratch arrays kept between calls, one set per thread
+
+
+def _scratch(shape, dtype, slot):
+    """An uninitialised array for use inside one call only, kept for the next call (one per
+    `slot` and thread): memory touched afresh on every call costs page faults."""
+    kept = _kept.__dict__.setdefault("arrays", {})
+    a = kept.get(slot)
+    if a is None or a.shape != shape or a.dtype != dtype:
+        a = kept[slot] = np.empty(shape, dtype)
+    return a
+
+
+def _row_scale(H, dtype):
+    """Row scales for the gates' pre-activations, and how the activated rows become gates.
+
+    float32 (np.tanh is vectorised): rows * 1/2 on i, f, o and * 1 on g; after one tanh
+    call, y = m u + c gives sigma(a) = (1 + tanh(a / 2)) / 2 and tanh(a_g) (m, c per row).
+    float64 (exp is the fast one): rows * -1 on i, f, o and * -2 on g; sigma from one exp
+    call and tanh(a_g) = 2 sigma(2 a_g) - 1 (m, c = None). Powers of two: exact.
+    """
+    if np.dtype(dtype) == np.float32:
+        s = np.full(4 * H, 0.5, dtype)
+        s[2 * H:3 * H] = 1.0
+        return s, s, np.where(s == 0.5, 0.5, 0.0).astype(dtype)
+    s = np.full(4 * H, -1.0, dtype)
+    s[2 * H:3 * H] = -2.0
+    return s, None, None
+
+
+def _scaled_transpose(W, s):
+    """(W * s[:, None]).T in C order (the layout the per-step product is fastest with), one pass."""
+    out = np.empty(W.shape[::-1], W.dtype)
+    np.multiply(W.T, s, out=out)
+    return out
+
+
+def forward(W_F, W_R, b_h, xs, h0, c0):
+    """All T steps of one LSTM layer (lstm.layer_forward's contract and cache).
+
+    xs: (T, B, D), h0, c0: (B, H). Returns (hs, cs, cache), hs and cs (T, B, H); the cache
+    (h0, c0, hs, cs, tanh_cs, gates, W_R) holds the gates [i, f, g, o] (T, B, 4H) of every step.
+    """
+    T, B, D = xs.shape
+    H = W_R.shape[1]
+    dtype = W_R.dtype
+    s, m, c = _row_scale(H, dtype)
+    block = np.empty(7 * T * B * H, dtype)          # gates, hs, cs, tanh_cs: one allocation
+    gates = block[:4 * T * B * H].reshape(T, B, 4 * H)
+    hs, cs, tanh_cs = (block[(4 + j) * T * B * H:(5 + j) * T * B * H].reshape(T, B, H) for j in range(3))
+    np.matmul(xs.reshape(T * B, D), _scaled_transpose(W_F, s), out=gates.reshape(T * B, 4 * H))
+    gates += b_h * s
+    W_R_T = _scaled_transpose(W_R, s)
+    rec, ig = np.empty((B, 4 * H), dtype), np.empty((B, H), dtype)
+    I, F, G, O = (gates[..., k * H:(k + 1) * H] for k in range(4))
+    g_rows = gates[..., 2 * H:3 * H]
+    h_prev, c_prev = h0, c0
+    with np.errstate(over="ignore"):
+        for t in range(T):
+            a = gates[t]
+            np.matmul(h_prev, W_R_T, out=rec)
+            a += rec                                           # the scaled a_t
+            if m is not None:                                  # float32
+                np.tanh(a, out=a)
+                a *= m
+                a += c
+            else:                                              # float64
+                sigmoid_from_negated(a)
+                g = g_rows[t]
+                g *= 2.0
+                g -= 1.0
+            c_t, tc = cs[t], tanh_cs[t]
+            np.multiply(F[t], c_prev, out=c_t)
+            np.multiply(I[t], G[t], out=ig)
+            c_t += ig                                          # c_t = f c_{t-1} + i g
+            tanh_into(c_t, tc)
+            np.multiply(O[t], tc, out=hs[t])                   # h_t = o tanh(c_t)
+            h_prev, c_prev = hs[t], c_t
+    return hs, cs, [h0, c0, hs, cs, tanh_cs, gates, W_R]
+
+
+def _chunk_factors(t0, t1, gates, cs, tanh_cs, c0, K, KD, tmp):
+    """For steps t0..t1-1: K = [g i', c_{t-1} f', i g', tanh(c_t) o'] (k, B, 4, H) and
+    KD = o (1 - tanh(c_t)^2) (k, B, H), with sigma' = sigma (1 - sigma), tanh' = 1 - tanh^2."""
+    H = cs.shape[-1]
+    k = t1 - t0
+    K, KD, tmp = K[:k], KD[:k], tmp[:k]
+    I, F, G, O = (gates[t0:t1, :, j * H:(j + 1) * H] for j in range(4))
+    tc = tanh_cs[t0:t1]
+    np.subtract(1, I, out=tmp)
+    tmp *= I
+    np.multiply(tmp, G, out=K[:, :, 0])                    # g i'
+    np.subtract(1, F, out=tmp)
+    tmp *= F
+    if t0 > 0:
+        np.multiply(tmp, cs[t0 - 1:t1 - 1], out=K[:, :, 1])   # c_{t-1} f'
+    else:
+        np.multiply(tmp[0], c0, out=K[0, :, 1])
+        np.multiply(tmp[1:], cs[:t1 - 1], out=K[1:, :, 1])
+    np.multiply(G, G, out=tmp)
+    np.subtract(1, tmp, out=tmp)
+    np.multiply(tmp, I, out=K[:, :, 2])                    # i g'
+    np.subtract(1, O, out=tmp)
+    tmp *= O
+    np.multiply(tmp, tc, out=K[:, :, 3])                   # tanh(c_t) o'
+    np.multiply(tc, tc, out=KD)
+    np.subtract(1, KD, out=KD)
+    KD *= O                                                # o (1 - tanh(c_t)^2)
+
+
+def backward(dhs, cache):
+    """Full BPTT through one LSTM layer (lstm.layer_backward's contract); spends the cache.
+
+    dhs: (T, B, H), the gradient reaching each h_t from above. Returns (das, dh0, dc0): das
+    (T, B, 4H) = dL/da_t, written over the cache's gates array. Per step (module docstring
+    of lstm.py):  dc_t += dh_t * KD_t;  da_t = [dc_t, dc_t, dc_t, dh_t] * K_t;
+    dc_{t-1} = dc_t * f_t;  dh_{t-1} = W_R^T da_t + (dL/dh_{t-1} from above).
+    """
+    h0, c0, hs, cs, tanh_cs, gates, W_R = cache
+    if gates is None:
+        raise RuntimeError("lstm_fast.backward: this cache was already used by a backward pass, "
+                           "which overwrote its gates with dL/da_t; run the forward pass again.")
+    cache[5] = None
+    T, B, H = hs.shape
+    dtype = gates.dtype
+    k = int(np.clip(CHUNK_BYTES // (B * 4 * H * dtype.itemsize), 1, T))
+    K, KD, tmp = (_scratch(shape, dtype, n) for n, shape in
+                  enumerate([(k, B, 4, H), (k, B, H), (k, B, H)]))
+    g4 = gates.reshape(T, B, 4, H)
+    dh, dc, dc_next, t1 = np.zeros((B, H), dtype), np.zeros((B, H), dtype), np.empty((B, H), dtype), T
+    while t1 > 0:
+        t0 = max(t1 - k, 0)
+        _chunk_factors(t0, t1, gates, cs, tanh_cs, c0, K, KD, tmp)
+        for t in range(t1 - 1, t0 - 1, -1):
+            j = t - t0
+            dh += dhs[t]                                       # dL/dh_t
+            np.multiply(dh, KD[j], out=tmp[0])
+            dc += tmp[0]                                       # dL/dc_t
+            np.multiply(dc, g4[t, :, 1], out=dc_next)          # dL/dc_{t-1} = dc_t f_t
+            np.multiply(dc[:, None, :], K[j, :, :3], out=g4[t, :, :3])   # da_i, da_f, da_g
+            np.multiply(dh, K[j, :, 3], out=g4[t, :, 3])       # da_o
+            np.matmul(gates[t], W_R, out=dh)                   # W_R^T da_t
+            dc, dc_next = dc_next, dc
+        t1 = t0
+    return gates, dh, dc
