@@ -22,6 +22,7 @@ import numpy as np
 
 from .fastmath import sigmoid_from_negated, tanh_into
 
+WIDE = 256               # from this H on, the forward's per-step product is W_R h^T (see forward)
 CHUNK_BYTES = 1 << 20    # scratch of the backward pass: about this many bytes of gates per chunk
 _kept = threading.local()   # scratch arrays kept between calls, one set per thread
 
@@ -73,18 +74,26 @@ def forward(W_F, W_R, b_h, xs, h0, c0):
     block = np.empty(7 * T * B * H, dtype)          # gates, hs, cs, tanh_cs: one allocation
     gates = block[:4 * T * B * H].reshape(T, B, 4 * H)
     hs, cs, tanh_cs = (block[(4 + j) * T * B * H:(5 + j) * T * B * H].reshape(T, B, H) for j in range(3))
-    np.matmul(xs.reshape(T * B, D), _scaled_transpose(W_F, s), out=gates.reshape(T * B, 4 * H))
+    wide = H >= WIDE
+    np.matmul(xs.reshape(T * B, D), (W_F * s[:, None]).T, out=gates.reshape(T * B, 4 * H))
     gates += b_h * s
-    W_R_T = _scaled_transpose(W_R, s)
-    rec, ig = np.empty((B, 4 * H), dtype), np.empty((B, H), dtype)
+    if wide:        # W_R h^T as (4H, B), added transposed; W_R needs no transposed copy
+        W_R_s, rec = W_R * s[:, None], _scratch((4 * H, B), dtype, "rec_T")
+    else:           # h W_R^T as (B, 4H), with W_R^T copied into C order once
+        W_R_T, rec = _scaled_transpose(W_R, s), _scratch((B, 4 * H), dtype, "rec")
+    ig = _scratch((B, H), dtype, "ig")
     I, F, G, O = (gates[..., k * H:(k + 1) * H] for k in range(4))
     g_rows = gates[..., 2 * H:3 * H]
     h_prev, c_prev = h0, c0
     with np.errstate(over="ignore"):
         for t in range(T):
             a = gates[t]
-            np.matmul(h_prev, W_R_T, out=rec)
-            a += rec                                           # the scaled a_t
+            if wide:
+                np.matmul(W_R_s, h_prev.T, out=rec)
+                a += rec.T                                     # the scaled a_t
+            else:
+                np.matmul(h_prev, W_R_T, out=rec)
+                a += rec                                       # the scaled a_t
             if m is not None:                                  # float32
                 np.tanh(a, out=a)
                 a *= m
