@@ -17,6 +17,7 @@ tests/test_fast_paths.py), same cache; what differs is where the work and the me
   backward through it raises a RuntimeError instead of returning wrong numbers.
 """
 import threading
+from functools import lru_cache
 
 import numpy as np
 
@@ -54,6 +55,31 @@ def _row_scale(H, dtype):
     return s, None, None
 
 
+@lru_cache(maxsize=32)
+def _constants(H, B, dtype):
+    """The per-shape constants of both passes, built once (read-only): the row scales s,
+    the tiles m, c of the forward's activation and d, e of the backward's derivatives."""
+    s = _row_scale(H, dtype)[0]
+    m, c = _affine_tiles(H, B, dtype)
+    d, e = np.ones((B, 4 * H), dtype), np.zeros((B, 4 * H), dtype)
+    d[:, 2 * H:3 * H], e[:, 2 * H:3 * H] = 0, 1
+    for a in (s, m, c, d, e):
+        a.flags.writeable = False
+    return s, m, c, d, e
+
+
+def _affine_tiles(H, B, dtype):
+    """(B, 4H) arrays m, c such that gates = m * y + c after the activation call (see
+    _row_scale): float32 y = tanh, float64 y = sigma. Full arrays, not broadcast rows: numpy
+    multiplies two equal shapes about twice as fast as a (B, 4H) array by a (4H,) row."""
+    if np.dtype(dtype) == np.float32:
+        row_m, row_c = _row_scale(H, dtype)[1:]
+    else:
+        row_m, row_c = np.ones(4 * H, dtype), np.zeros(4 * H, dtype)
+        row_m[2 * H:3 * H], row_c[2 * H:3 * H] = 2.0, -1.0
+    return np.tile(row_m, (B, 1)), np.tile(row_c, (B, 1))
+
+
 def _scaled_transpose(W, s):
     """(W * s[:, None]).T in C order (the layout the per-step product is fastest with), one pass."""
     out = np.empty(W.shape[::-1], W.dtype)
@@ -70,7 +96,8 @@ def forward(W_F, W_R, b_h, xs, h0, c0):
     T, B, D = xs.shape
     H = W_R.shape[1]
     dtype = W_R.dtype
-    s, m, c = _row_scale(H, dtype)
+    s, m, c = _constants(H, B, dtype)[:3]
+    f32 = dtype == np.float32
     block = np.empty(7 * T * B * H, dtype)          # gates, hs, cs, tanh_cs: one allocation
     gates = block[:4 * T * B * H].reshape(T, B, 4 * H)
     hs, cs, tanh_cs = (block[(4 + j) * T * B * H:(5 + j) * T * B * H].reshape(T, B, H) for j in range(3))
@@ -83,7 +110,6 @@ def forward(W_F, W_R, b_h, xs, h0, c0):
         W_R_T, rec = _scaled_transpose(W_R, s), _scratch((B, 4 * H), dtype, "rec")
     ig = _scratch((B, H), dtype, "ig")
     I, F, G, O = (gates[..., k * H:(k + 1) * H] for k in range(4))
-    g_rows = gates[..., 2 * H:3 * H]
     h_prev, c_prev = h0, c0
     with np.errstate(over="ignore"):
         for t in range(T):
@@ -94,49 +120,47 @@ def forward(W_F, W_R, b_h, xs, h0, c0):
             else:
                 np.matmul(h_prev, W_R_T, out=rec)
                 a += rec                                       # the scaled a_t
-            if m is not None:                                  # float32
+            if f32:
                 np.tanh(a, out=a)
-                a *= m
-                a += c
-            else:                                              # float64
+            else:
                 sigmoid_from_negated(a)
-                g = g_rows[t]
-                g *= 2.0
-                g -= 1.0
+            a *= m
+            a += c                                             # the gates [i, f, g, o]
             c_t, tc = cs[t], tanh_cs[t]
             np.multiply(F[t], c_prev, out=c_t)
             np.multiply(I[t], G[t], out=ig)
             c_t += ig                                          # c_t = f c_{t-1} + i g
-            tanh_into(c_t, tc)
+            if f32:
+                np.tanh(c_t, out=tc)
+            else:
+                tanh_into(c_t, tc)
             np.multiply(O[t], tc, out=hs[t])                   # h_t = o tanh(c_t)
             h_prev, c_prev = hs[t], c_t
     return hs, cs, [h0, c0, hs, cs, tanh_cs, gates, W_R]
 
 
-def _chunk_factors(t0, t1, gates, cs, tanh_cs, c0, K, KD, tmp):
+def _chunk_factors(t0, t1, gates, cs, tanh_cs, c0, one_minus_g, g_one, K, KD):
     """For steps t0..t1-1: K = [g i', c_{t-1} f', i g', tanh(c_t) o'] (k, B, 4, H) and
-    KD = o (1 - tanh(c_t)^2) (k, B, H), with sigma' = sigma (1 - sigma), tanh' = 1 - tanh^2."""
+    KD = o (1 - tanh(c_t)^2) (k, B, H), with sigma' = sigma (1 - sigma), tanh' = 1 - tanh^2.
+    First, for whole rows of gates y = [i, f, g, o]: y (d - y) + e with d = [1, 1, 0, 1] and
+    e = [0, 0, 1, 0] gives [i', f', g', o'] in three calls (one_minus_g, g_one: d, e as (B, 4H))."""
     H = cs.shape[-1]
     k = t1 - t0
-    K, KD, tmp = K[:k], KD[:k], tmp[:k]
-    I, F, G, O = (gates[t0:t1, :, j * H:(j + 1) * H] for j in range(4))
+    Y, K, KD = gates[t0:t1], K[:k], KD[:k]
+    rows = K.reshape(Y.shape)
+    np.subtract(one_minus_g, Y, out=rows)
+    rows *= Y
+    rows += g_one                                          # [i', f', g', o']
+    I, F, G, O = (Y[..., j * H:(j + 1) * H] for j in range(4))
     tc = tanh_cs[t0:t1]
-    np.subtract(1, I, out=tmp)
-    tmp *= I
-    np.multiply(tmp, G, out=K[:, :, 0])                    # g i'
-    np.subtract(1, F, out=tmp)
-    tmp *= F
+    K[:, :, 0] *= G                                        # g i'
     if t0 > 0:
-        np.multiply(tmp, cs[t0 - 1:t1 - 1], out=K[:, :, 1])   # c_{t-1} f'
+        K[:, :, 1] *= cs[t0 - 1:t1 - 1]                    # c_{t-1} f'
     else:
-        np.multiply(tmp[0], c0, out=K[0, :, 1])
-        np.multiply(tmp[1:], cs[:t1 - 1], out=K[1:, :, 1])
-    np.multiply(G, G, out=tmp)
-    np.subtract(1, tmp, out=tmp)
-    np.multiply(tmp, I, out=K[:, :, 2])                    # i g'
-    np.subtract(1, O, out=tmp)
-    tmp *= O
-    np.multiply(tmp, tc, out=K[:, :, 3])                   # tanh(c_t) o'
+        K[0, :, 1] *= c0
+        K[1:, :, 1] *= cs[:t1 - 1]
+    K[:, :, 2] *= I                                        # i g'
+    K[:, :, 3] *= tc                                       # tanh(c_t) o'
     np.multiply(tc, tc, out=KD)
     np.subtract(1, KD, out=KD)
     KD *= O                                                # o (1 - tanh(c_t)^2)
@@ -157,19 +181,20 @@ def backward(dhs, cache):
     cache[5] = None
     T, B, H = hs.shape
     dtype = gates.dtype
-    k = int(np.clip(CHUNK_BYTES // (B * 4 * H * dtype.itemsize), 1, T))
+    k = min(max(CHUNK_BYTES // (B * 4 * H * dtype.itemsize), 1), T)
     K, KD, tmp = (_scratch(shape, dtype, n) for n, shape in
-                  enumerate([(k, B, 4, H), (k, B, H), (k, B, H)]))
+                  enumerate([(k, B, 4, H), (k, B, H), (B, H)]))
+    d, e = _constants(H, B, dtype)[3:]
     g4 = gates.reshape(T, B, 4, H)
     dh, dc, dc_next, t1 = np.zeros((B, H), dtype), np.zeros((B, H), dtype), np.empty((B, H), dtype), T
     while t1 > 0:
         t0 = max(t1 - k, 0)
-        _chunk_factors(t0, t1, gates, cs, tanh_cs, c0, K, KD, tmp)
+        _chunk_factors(t0, t1, gates, cs, tanh_cs, c0, d, e, K, KD)
         for t in range(t1 - 1, t0 - 1, -1):
             j = t - t0
             dh += dhs[t]                                       # dL/dh_t
-            np.multiply(dh, KD[j], out=tmp[0])
-            dc += tmp[0]                                       # dL/dc_t
+            np.multiply(dh, KD[j], out=tmp)
+            dc += tmp                                          # dL/dc_t
             np.multiply(dc, g4[t, :, 1], out=dc_next)          # dL/dc_{t-1} = dc_t f_t
             np.multiply(dc[:, None, :], K[j, :, :3], out=g4[t, :, :3])   # da_i, da_f, da_g
             np.multiply(dh, K[j, :, 3], out=g4[t, :, 3])       # da_o
