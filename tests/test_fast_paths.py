@@ -147,7 +147,7 @@ def test_lstm_fast_backward_spends_its_cache():
     gates = cache[5]
     das = lstm_fast.backward(dhs, cache)[0]
     assert das is gates
-    with pytest.raises(RuntimeError, match="already used by a backward pass"):
+    with pytest.raises(RuntimeError, match="already used it"):
         lstm_fast.backward(dhs, cache)
 
 
@@ -162,3 +162,19 @@ def test_lstm_bptt_repeats_exactly():
     again = bptt(p, xs, ys)
     assert first[0] == again[0]
     np.testing.assert_array_equal(first[1].flatten(), again[1].flatten())
+
+
+def test_spent_lstm_cache_refuses_the_truncated_hooks():
+    """After bptt's backward pass, the forward result's cache refuses a step back with a clear
+    message; its states (used to carry h_T, c_T into the next window) stay readable."""
+    from rnn_edu.cells import lstm
+    from rnn_edu.gradients import bptt_with_state
+    p = init_params(4, 6, 3, seed=1, cell="lstm")
+    rng = np.random.default_rng(2)
+    xs, ys = rng.normal(size=(5, 2, 4)), rng.integers(0, 3, size=(5, 2))
+    _, _, fwd = bptt_with_state(p, xs, ys)
+    h_T, c_T = fwd.h_last
+    np.testing.assert_array_equal(h_T, forward(p, xs).hs[-1])
+    dstate = lstm.zero_state(2, 6, np.float64)
+    with pytest.raises(RuntimeError, match="already used it"):
+        lstm.truncated_step(p.layers[0], fwd.caches[0], 4, dstate)

@@ -174,6 +174,7 @@ def run_layer_backward(layer, cache, dhs):
 def truncated_step(layer, cache, s, dstate):
     """One step back: (dL/dh_s, dL/dc_s from s+1) -> (da_s, da_s, (dL/dh_{s-1}, dL/dc_{s-1}))."""
     h0, c0, hs, cs, tanh_cs, gates, W_R = cache
+    gates = lstm_fast.live_gates(gates)
     da, dc_prev = _deltas(dstate[0], dstate[1], gates[s], tanh_cs[s], cs[s - 1] if s else c0)
     return da, da, (da @ W_R, dc_prev)
 
@@ -195,5 +196,5 @@ def h_part(state):
 
 def total_dc(cache, s, dstate):
     """dL/dc_s in total, from c_{s+1} and through h_s: dc + dh * o_s * (1 - tanh(c_s)^2)."""
-    tanh_c, o = cache[4][s], _split(cache[5][s])[3]
+    tanh_c, o = cache[4][s], _split(lstm_fast.live_gates(cache[5])[s])[3]
     return dstate[1] + dstate[0] * o * (1.0 - tanh_c * tanh_c)

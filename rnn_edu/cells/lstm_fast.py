@@ -166,6 +166,14 @@ def _chunk_factors(t0, t1, gates, cs, tanh_cs, c0, one_minus_g, g_one, K, KD):
     KD *= O                                                # o (1 - tanh(c_t)^2)
 
 
+def live_gates(gates):
+    """The cache's gates, or a RuntimeError if a backward pass has spent them."""
+    if gates is None:
+        raise RuntimeError("LSTM cache: a backward pass already used it and overwrote its gates "
+                           "with dL/da_t (as PyTorch frees what backward used); run the forward pass again.")
+    return gates
+
+
 def backward(dhs, cache):
     """Full BPTT through one LSTM layer (lstm.layer_backward's contract); spends the cache.
 
@@ -175,9 +183,7 @@ def backward(dhs, cache):
     dc_{t-1} = dc_t * f_t;  dh_{t-1} = W_R^T da_t + (dL/dh_{t-1} from above).
     """
     h0, c0, hs, cs, tanh_cs, gates, W_R = cache
-    if gates is None:
-        raise RuntimeError("lstm_fast.backward: this cache was already used by a backward pass, "
-                           "which overwrote its gates with dL/da_t; run the forward pass again.")
+    gates = live_gates(gates)
     cache[5] = None
     T, B, H = hs.shape
     dtype = gates.dtype
