@@ -5,16 +5,21 @@ tests/test_fast_paths.py), same cache; what differs is where the work and the me
 
 - forward: W_F x_t + b_h for all T is one matrix product, straight into the gates array;
   the rows of W_F, W_R and b_h are scaled once so that one vectorised call per step turns
-  a_t into the gates (see _row_scale); each step then adds one (B, H) @ (H, 4H) product
-  and works in place in preallocated arrays.
+  a_t into the gates (see _row_scale); each step then adds one recurrent product, as
+  h W_R^T (B, 4H) below H = WIDE and as W_R h^T (4H, B) from there on (that shape runs
+  faster in OpenBLAS and needs no transposed copy of W_R), and works in place.
+  The gates, h_t, c_t and tanh(c_t) of all steps share one allocation: glibc returns
+  freed memory to the system once the free space at the top of its heap exceeds twice the
+  largest block freed so far, and every byte it gives back is page-faulted in again by the
+  next call; one big block raises that threshold above what a call uses.
 - backward: the factors that do not depend on the gradient (g i', c_{t-1} f', i g',
   tanh(c_t) o' and o (1 - tanh(c_t)^2)) are computed a chunk of steps at a time into
-  small scratch arrays that stay in cache, and dL/da_t is written over the gates of
-  step t, which nothing needs after step t. The backward pass therefore allocates no
-  (T, B, 4H) array: on a machine where every fresh megabyte costs page faults, the
-  memory a call touches for the first time is a large share of its time.
+  scratch arrays that stay in cache and are kept for the next call, and dL/da_t is
+  written over the gates of step t, which nothing needs after step t: the backward pass
+  allocates no (T, B, 4H) array.
   Like PyTorch's autograd after backward, the cache is spent after `backward`: a second
-  backward through it raises a RuntimeError instead of returning wrong numbers.
+  backward (or lstm.truncated_step) through it raises a RuntimeError instead of returning
+  wrong numbers; its states h_t, c_t stay readable.
 """
 import threading
 from functools import lru_cache
