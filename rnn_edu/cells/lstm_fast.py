@@ -10,8 +10,9 @@ tests/test_fast_paths.py), same cache; what differs is where the work and the me
   faster in OpenBLAS and needs no transposed copy of W_R), and works in place.
   The gates, h_t, c_t and tanh(c_t) of all steps share one allocation: glibc returns
   freed memory to the system once the free space at the top of its heap exceeds twice the
-  largest block freed so far, and every byte it gives back is page-faulted in again by the
-  next call; one big block raises that threshold above what a call uses.
+  largest block it has served with mmap and freed (glibc's dynamic thresholds, up to
+  32 MB), and every byte it gives back is page-faulted in again by the next call; one big
+  block raises that threshold above what a call uses.
 - backward: the factors that do not depend on the gradient (g i', c_{t-1} f', i g',
   tanh(c_t) o' and o (1 - tanh(c_t)^2)) are computed a chunk of steps at a time into
   scratch arrays that stay in cache and are kept for the next call, and dL/da_t is
