@@ -80,3 +80,101 @@ def test_cross_entropy_matches_its_definition():
     assert loss == pytest.approx(-np.log(p[onehot == 1]).sum() / B, rel=1e-13)
     np.testing.assert_allclose(dzs, (p - onehot) / B, rtol=1e-12, atol=1e-15)
     np.testing.assert_array_equal(zs, zs_before)      # zs is not overwritten
+
+
+# -- the LSTM's fast path (rnn_edu/cells/lstm_fast.py), which bptt runs, against the step code --
+
+def lstm_problem(dtype, H=5, T=7, B=3, D=4, seed=3):
+    rng = np.random.default_rng(seed)
+    W_F, W_R = rng.normal(size=(4 * H, D)) * 0.5, rng.normal(size=(4 * H, H)) * 0.5
+    b_h, xs = rng.normal(size=4 * H) * 0.3, rng.normal(size=(T, B, D))
+    h0, c0, dhs = rng.normal(size=(B, H)), rng.normal(size=(B, H)), rng.normal(size=(T, B, H))
+    return [a.astype(dtype) for a in (W_F, W_R, b_h, xs, h0, c0, dhs)]
+
+
+@pytest.mark.parametrize("wide", [False, True])
+@pytest.mark.parametrize("chunk_bytes", [1, 200, 1 << 20])
+def test_lstm_fast_path_equals_the_step_code(wide, chunk_bytes, monkeypatch):
+    """Forward states, dL/dh_0, dL/dc_0 and the weight gradients of lstm_fast equal those of a
+    loop of the readable step functions, on both forward layouts and for chunks of 1, a few
+    and all steps in the backward pass (float64, to rounding)."""
+    from rnn_edu.cells import lstm, lstm_fast
+    monkeypatch.setattr(lstm_fast, "WIDE", 1 if wide else 10 ** 9)
+    monkeypatch.setattr(lstm_fast, "CHUNK_BYTES", chunk_bytes)
+    W_F, W_R, b_h, xs, h0, c0, dhs = lstm_problem(np.float64)
+    hs, cs, cache = lstm_fast.forward(W_F, W_R, b_h, xs, h0, c0)
+    das, dh0, dc0 = lstm_fast.backward(dhs, cache)
+    h, c, step_caches = h0, c0, []
+    for t, x in enumerate(xs):
+        h, c, sc = lstm.step_forward(x, h, c, W_F, W_R, b_h)
+        step_caches.append(sc)
+        np.testing.assert_allclose(hs[t], h, rtol=1e-12, atol=1e-14)
+        np.testing.assert_allclose(cs[t], c, rtol=1e-12, atol=1e-14)
+    dh, dc, total = np.zeros_like(h0), np.zeros_like(c0), 0
+    for t in range(len(xs) - 1, -1, -1):
+        _, dh, dc, gF, gR, gb = lstm.step_backward(dhs[t] + dh, dc, step_caches[t])
+        total = total + np.concatenate([gF.ravel(), gR.ravel(), gb])
+    np.testing.assert_allclose(dh0, dh, rtol=1e-11, atol=1e-13)
+    np.testing.assert_allclose(dc0, dc, rtol=1e-11, atol=1e-13)
+    fast = layer_weight_grads(das, xs, h0, hs)
+    np.testing.assert_allclose(np.concatenate([g.ravel() for g in fast]), total, rtol=1e-11, atol=1e-13)
+
+
+@pytest.mark.parametrize("wide", [False, True])
+def test_lstm_fast_path_keeps_float32(wide, monkeypatch):
+    """No float64 constant leaks into a float32 run: every array the fast path returns or keeps
+    is float32, and it agrees with the float64 run to float32 rounding."""
+    from rnn_edu.cells import lstm_fast
+    monkeypatch.setattr(lstm_fast, "WIDE", 1 if wide else 10 ** 9)
+    args32 = lstm_problem(np.float32)
+    hs, cs, cache = lstm_fast.forward(*args32[:6])
+    kept = [hs, cs] + [a for a in cache if isinstance(a, np.ndarray)]
+    das, dh0, dc0 = lstm_fast.backward(args32[6], cache)
+    assert all(a.dtype == np.float32 for a in kept + [das, dh0, dc0])
+    args64 = [a.astype(np.float64) for a in args32]
+    hs64, _, cache64 = lstm_fast.forward(*args64[:6])
+    das64 = lstm_fast.backward(args64[6], cache64)[0]
+    np.testing.assert_allclose(hs, hs64, rtol=0, atol=1e-6)
+    np.testing.assert_allclose(das, das64, rtol=0, atol=1e-5 * np.abs(das64).max())
+
+
+def test_lstm_fast_backward_spends_its_cache():
+    """The backward pass writes dL/da_t over the gates (no second (T, B, 4H) array); a second
+    backward through the same cache raises instead of returning wrong numbers."""
+    from rnn_edu.cells import lstm_fast
+    W_F, W_R, b_h, xs, h0, c0, dhs = lstm_problem(np.float64)
+    _, _, cache = lstm_fast.forward(W_F, W_R, b_h, xs, h0, c0)
+    gates = cache[5]
+    das = lstm_fast.backward(dhs, cache)[0]
+    assert das is gates
+    with pytest.raises(RuntimeError, match="already used it"):
+        lstm_fast.backward(dhs, cache)
+
+
+def test_lstm_bptt_repeats_exactly():
+    """Scratch arrays kept between calls carry nothing from one call into the next."""
+    from rnn_edu import bptt
+    p = init_params(4, 6, 3, seed=1, cell="lstm")
+    rng = np.random.default_rng(2)
+    xs, ys = rng.normal(size=(5, 2, 4)), rng.integers(0, 3, size=(5, 2))
+    first = bptt(p, xs, ys)
+    bptt(p, rng.normal(size=(9, 2, 4)), rng.integers(0, 3, size=(9, 2)))   # other shapes in between
+    again = bptt(p, xs, ys)
+    assert first[0] == again[0]
+    np.testing.assert_array_equal(first[1].flatten(), again[1].flatten())
+
+
+def test_spent_lstm_cache_refuses_the_truncated_hooks():
+    """After bptt's backward pass, the forward result's cache refuses a step back with a clear
+    message; its states (used to carry h_T, c_T into the next window) stay readable."""
+    from rnn_edu.cells import lstm
+    from rnn_edu.gradients import bptt_with_state
+    p = init_params(4, 6, 3, seed=1, cell="lstm")
+    rng = np.random.default_rng(2)
+    xs, ys = rng.normal(size=(5, 2, 4)), rng.integers(0, 3, size=(5, 2))
+    _, _, fwd = bptt_with_state(p, xs, ys)
+    h_T, c_T = fwd.h_last
+    np.testing.assert_array_equal(h_T, forward(p, xs).hs[-1])
+    dstate = lstm.zero_state(2, 6, np.float64)
+    with pytest.raises(RuntimeError, match="already used it"):
+        lstm.truncated_step(p.layers[0], fwd.caches[0], 4, dstate)

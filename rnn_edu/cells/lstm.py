@@ -24,7 +24,9 @@ rnn_edu.activations; they agree to rounding.
 import numpy as np
 
 from ..activations import sigmoid
+from . import lstm_fast
 from .fastmath import sigmoid_from_negated, tanh_into
+from .lstm_fast import _row_scale
 
 
 def _split(a):
@@ -67,25 +69,8 @@ def step_backward(dh_t, dc_t, cache):
     return da @ W_F, da @ W_R, dc_prev, da.T @ x_t, da.T @ h_prev, da.sum(axis=0)
 
 
-def _row_scale(H, dtype):
-    """Row scales for the gates' pre-activations and what turns them into the gates.
-
-    float32 (np.tanh is vectorised): rows * 1/2 on i, f, o and * 1 on g, then one tanh call and
-    y = m u + c gives sigma(a) = (1 + tanh(a / 2)) / 2 and tanh(a_g). float64 (exp is the fast
-    one): rows * -1 on i, f, o and * -2 on g, then sigma from one exp call and
-    tanh(a_g) = 2 sigma(2 a_g) - 1. Scaling by powers of two is exact.
-    """
-    if np.dtype(dtype) == np.float32:
-        s = np.full(4 * H, 0.5, dtype)
-        s[2 * H:3 * H] = 1.0
-        return s, s, np.where(s == 0.5, 0.5, 0.0).astype(dtype)
-    s = np.full(4 * H, -1.0, dtype)
-    s[2 * H:3 * H] = -2.0
-    return s, None, None
-
-
 def _activate(a, H, m, c):
-    """In place: scaled pre-activations (see _row_scale) -> the gates [i, f, g, o]."""
+    """In place: scaled pre-activations (see lstm_fast._row_scale) -> the gates [i, f, g, o]."""
     if m is not None:
         np.tanh(a, out=a)
         a *= m
@@ -173,20 +158,23 @@ def layer_backward(dhs, cache):
 TWO_SIDED = False        # do the input side and the recurrent side get different gradients?
 
 def run_layer(layer, xs, state0, activation=None):
-    """layer = (W_F, W_R, b_h), state0 = (h0, c0). Returns (hs, cache)."""
-    hs, _, cache = layer_forward(*layer, xs, *state0)
+    """layer = (W_F, W_R, b_h), state0 = (h0, c0). Returns (hs, cache).
+    Runs the fast path (lstm_fast.forward: the same numbers as layer_forward)."""
+    hs, _, cache = lstm_fast.forward(*layer, xs, *state0)
     return hs, cache
 
 
 def run_layer_backward(layer, cache, dhs):
-    """(das_x, das_h): the gate pre-activation gradients (one array: both sides share a_t)."""
-    das, _, _ = layer_backward(dhs, cache)
+    """(das_x, das_h): the gate pre-activation gradients (one array: both sides share a_t).
+    Runs the fast path (lstm_fast.backward, which spends the cache's gates)."""
+    das, _, _ = lstm_fast.backward(dhs, cache)
     return das, das
 
 
 def truncated_step(layer, cache, s, dstate):
     """One step back: (dL/dh_s, dL/dc_s from s+1) -> (da_s, da_s, (dL/dh_{s-1}, dL/dc_{s-1}))."""
     h0, c0, hs, cs, tanh_cs, gates, W_R = cache
+    gates = lstm_fast.live_gates(gates)
     da, dc_prev = _deltas(dstate[0], dstate[1], gates[s], tanh_cs[s], cs[s - 1] if s else c0)
     return da, da, (da @ W_R, dc_prev)
 
@@ -208,5 +196,5 @@ def h_part(state):
 
 def total_dc(cache, s, dstate):
     """dL/dc_s in total, from c_{s+1} and through h_s: dc + dh * o_s * (1 - tanh(c_s)^2)."""
-    tanh_c, o = cache[4][s], _split(cache[5][s])[3]
+    tanh_c, o = cache[4][s], _split(lstm_fast.live_gates(cache[5])[s])[3]
     return dstate[1] + dstate[0] * o * (1.0 - tanh_c * tanh_c)

@@ -1,0 +1,91 @@
+"""Where one LSTM `bptt` call spends its time (issue 19): `python benchmarks/lstm_profile.py [H ...]`.
+
+One BLAS thread, CPU time of this thread (time.thread_time: other processes on a busy machine
+stretch wall time, not this), float32 by default (--float64), T = 50, B = 32, D = H = O.
+Per part: the median over repeated calls, and the minor page faults per call (memory touched
+for the first time: on a virtual machine each costs microseconds). The parts are run alone,
+so they need not add up to the whole call exactly. torch's nn.LSTM + Linear + autograd step
+on the same problem is timed in the same way, alternating with rnn_edu.
+Not part of `make bench`; a development tool.
+"""
+import argparse
+import os
+import resource
+import sys
+import time
+
+for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_name] = "1"          # before numpy is imported
+
+import numpy as np  # noqa: E402
+
+import rnn_edu  # noqa: E402
+from rnn_edu.cells import lstm_fast  # noqa: E402
+from rnn_edu.gradients import output_backward  # noqa: E402
+from rnn_edu.losses import cross_entropy  # noqa: E402
+from rnn_edu.stack import layer_weight_grads  # noqa: E402
+import torch_ref  # noqa: E402
+
+T, B = 50, 32
+
+
+def timed(fn, calls):
+    """(median CPU seconds per call, minor page faults per call) over `calls` calls after one."""
+    fn()
+    faults0, times = resource.getrusage(resource.RUSAGE_SELF).ru_minflt, []
+    for _ in range(calls):
+        start = time.thread_time()
+        fn()
+        times.append(time.thread_time() - start)
+    return float(np.median(times)), (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults0) / calls
+
+
+def parts(H, dtype):
+    """The callables to time: the whole call, torch's step, and the parts of bptt."""
+    params, xs, targets = torch_ref.make_problem(T, B, H, dtype, cell="lstm")
+    layer, h0 = params.layers[0], np.zeros((B, H), dtype)
+    hs, _, cache = lstm_fast.forward(*layer, xs, h0, h0)
+    zs = (hs.reshape(T * B, H) @ params.W_O.T).reshape(T, B, -1) + params.b_o
+    _, dzs = cross_entropy(zs.copy(), targets)
+    _, _, dtop = output_backward(params, hs, dzs, slice(0, T))
+    das = lstm_fast.backward(dtop, cache)[0]
+    out = {"bptt (whole call)": lambda: rnn_edu.bptt(params, xs, targets),
+           "LSTM layer forward": lambda: lstm_fast.forward(*layer, xs, h0, h0),
+           "LSTM layer forward + backward": lambda: lstm_fast.backward(
+               dtop, lstm_fast.forward(*layer, xs, h0, h0)[2]),
+           "weight gradients (stack)": lambda: layer_weight_grads(das, xs, h0, hs),
+           "output layer forward": lambda: (hs.reshape(T * B, H) @ params.W_O.T) + params.b_o,
+           "cross-entropy": lambda: cross_entropy(zs.copy(), targets),
+           "output layer backward": lambda: output_backward(params, hs, dzs, slice(0, T))}
+    if torch_ref.available():
+        import torch
+        torch.set_num_threads(1)
+        out["torch step (nn.LSTM + Linear + autograd)"] = torch_ref.TorchRNN(params, xs, targets).step
+    return out
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("sizes", nargs="*", type=int, default=[32, 128, 512])
+    ap.add_argument("--float64", action="store_true")
+    ap.add_argument("--rounds", type=int, default=5, help="alternating rounds (5)")
+    args = ap.parse_args(argv)
+    dtype = np.float64 if args.float64 else np.float32
+    for H in args.sizes:
+        fns = parts(H, dtype)
+        calls = max(3, int(2e6 / (H * H * 16)))
+        got = {name: [] for name in fns}
+        for _ in range(args.rounds):                  # alternate, so load hits every part alike
+            for name, fn in fns.items():
+                got[name].append(timed(fn, calls))
+        print(f"\nH = {H}, {np.dtype(dtype).name}, T = {T}, B = {B}: CPU ms per call (median of "
+              f"{args.rounds} rounds x {calls} calls), minor page faults per call")
+        for name, rows in got.items():
+            ms = np.median([r[0] for r in rows]) * 1e3
+            faults = np.median([r[1] for r in rows])
+            print(f"  {name:42s} {ms:9.2f} ms  {faults:7.0f} faults")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
