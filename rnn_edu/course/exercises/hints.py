@@ -10,7 +10,6 @@ the wheel, which ships only the packed file. Like the quiz keys, this keeps hint
 not secret. The packed file is read when ``RNN_EDU_QUIZZES=packed`` (as `make lab` sets it) or when
 the YAML is absent (an installed wheel); otherwise the YAML, so an instructor's edit shows at once.
 """
-import json
 import os
 import zlib
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ from pathlib import Path
 import yaml
 
 from ..quiz.bank import ENV_VAR
-from ..quiz.packed import _LETTERS, _PLAIN, PACKED, WIDTH
+from ..quiz.packed import PACKED, seal, unseal
 
 SOURCE_PATH = Path(__file__).resolve().parent / "hints.yaml"
 PACKED_PATH = Path(__file__).resolve().parents[2] / "assets" / "exercise_hints.packed"
@@ -43,20 +42,14 @@ class ExerciseHints:
 
 def pack(text):
     """The YAML text -> the packed text (deterministic)."""
-    raw = json.dumps({"format": 1, "hints.yaml": text}, ensure_ascii=False, sort_keys=True)
-    letters = zlib.compress(raw.encode("utf-8"), 9).hex().translate(str.maketrans(_PLAIN, _LETTERS))
-    return "\n".join([HEADER] + [letters[i:i + WIDTH] for i in range(0, len(letters), WIDTH)]) + "\n"
+    return seal({"format": 1, "hints.yaml": text}, HEADER)
 
 
 def unpack(text):
     """The packed text -> the YAML text; a damaged file raises HintsError saying so."""
-    header, _, body = text.partition("\n")
     try:
-        if header != HEADER:
-            raise ValueError("unexpected first line")
-        data = "".join(body.split()).translate(str.maketrans(_LETTERS, _PLAIN))
-        doc = json.loads(zlib.decompress(bytes.fromhex(data)).decode("utf-8"))
-        if doc.get("format") != 1 or not isinstance(doc.get("hints.yaml"), str):
+        doc = unseal(text, HEADER)
+        if not isinstance(doc.get("hints.yaml"), str):
             raise ValueError("unknown format")
         return doc["hints.yaml"]
     except (ValueError, zlib.error, UnicodeDecodeError) as exc:

@@ -26,22 +26,36 @@ _PLAIN, _LETTERS = "0123456789abcdef", "ABCDEFGHIJKLMNOP"
 WIDTH = 76
 
 
+def seal(doc, header):
+    """A JSON-able dict -> the packed text: `header`, then zlib's bytes as letters A..P (deterministic).
+    Used for the quiz bank and for the exercises' hints (rnn_edu.course.exercises.hints)."""
+    raw = json.dumps(doc, ensure_ascii=False, sort_keys=True)
+    letters = zlib.compress(raw.encode("utf-8"), 9).hex().translate(str.maketrans(_PLAIN, _LETTERS))
+    return "\n".join([header] + [letters[i:i + WIDTH] for i in range(0, len(letters), WIDTH)]) + "\n"
+
+
+def unseal(text, header):
+    """The packed text -> the dict `seal` was given; ValueError (or zlib.error) when it is damaged."""
+    first, _, body = text.partition("\n")
+    if first != header:
+        raise ValueError("unexpected first line")
+    data = "".join(body.split()).translate(str.maketrans(_LETTERS, _PLAIN))
+    doc = json.loads(zlib.decompress(bytes.fromhex(data)).decode("utf-8"))
+    if not isinstance(doc, dict) or doc.get("format") != 1:
+        raise ValueError("unknown format")
+    return doc
+
+
 def pack(files):
     """{file name: YAML text} -> the packed text (deterministic)."""
-    raw = json.dumps({"format": 1, "files": dict(sorted(files.items()))}, ensure_ascii=False, sort_keys=True)
-    letters = zlib.compress(raw.encode("utf-8"), 9).hex().translate(str.maketrans(_PLAIN, _LETTERS))
-    return "\n".join([HEADER] + [letters[i:i + WIDTH] for i in range(0, len(letters), WIDTH)]) + "\n"
+    return seal({"format": 1, "files": dict(sorted(files.items()))}, HEADER)
 
 
 def unpack(text):
     """The packed text -> {file name: YAML text}; a damaged file raises BankError saying so."""
-    header, _, body = text.partition("\n")
     try:
-        if header != HEADER:
-            raise ValueError("unexpected first line")
-        data = "".join(body.split()).translate(str.maketrans(_LETTERS, _PLAIN))
-        doc = json.loads(zlib.decompress(bytes.fromhex(data)).decode("utf-8"))
-        if doc.get("format") != 1 or not isinstance(doc.get("files"), dict):
+        doc = unseal(text, HEADER)
+        if not isinstance(doc.get("files"), dict):
             raise ValueError("unknown format")
         return doc["files"]
     except (ValueError, zlib.error, UnicodeDecodeError) as exc:
