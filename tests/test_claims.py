@@ -14,6 +14,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import nbformat  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from optional import torch_or_skip  # noqa: E402
 
 import rnn_edu  # noqa: E402
 from rnn_edu.course import quiz  # noqa: E402
@@ -618,10 +619,11 @@ def test_08_d2l_citation():
     assert callable(batching.seq_data_iter_sequential) and callable(batching.seq_data_iter_random)
 
 
+@pytest.mark.torch
 def test_08_pytorch_clip_threshold_matches_nu_5():
     """Item 11: cross_entropy's mean over T x B gives gradients T times smaller than rnn_edu's loss, so
     nu = 5 becomes 5 / T; the listings clip at 5.0 / 50."""
-    torch = pytest.importorskip("torch")
+    torch = torch_or_skip()
     from rnn_edu.lm.batching import batches
     from rnn_edu.lm.corpus import shakespeare
     assert flat("08", "090d0d66").count("max_norm=5.0 / 50") == 2

@@ -72,3 +72,21 @@ def test_every_module_compiles_without_a_warning():
         with warnings.catch_warnings():
             warnings.simplefilter("error")
             compile(path.read_text(encoding="utf-8"), str(path), "exec")
+
+
+def test_every_torch_comparison_is_marked_and_skips_with_the_reason():
+    """A test that needs torch calls optional.torch_or_skip (the reason names make test-torch) and is
+    marked `torch` (itself or its module), so make test-torch runs it and make test skips it."""
+    import ast
+    for path in sorted((ROOT / "tests").rglob("test_*.py")):
+        text = path.read_text(encoding="utf-8")
+        assert "importorskip(" + '"torch"' not in text, f"{path.name}: use optional.torch_or_skip()"
+        tree = ast.parse(text)
+        module_marked = "pytestmark = pytest.mark.torch" in text
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
+                calls = {getattr(n.func, "id", "") for n in ast.walk(node) if isinstance(n, ast.Call)}
+                marks = {ast.unparse(d) for d in node.decorator_list}
+                if "torch_or_skip" in calls:
+                    assert module_marked or "pytest.mark.torch" in marks or "needs_torch" in marks, \
+                        f"{path.name}::{node.name} needs torch but is not marked torch"
