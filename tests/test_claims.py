@@ -753,3 +753,17 @@ def test_08_the_sequential_state_quiz_feedback_fits_its_option():
     option = next(o for o in q.options if "every earlier window" in o)
     assert "whole text" in q.option_feedback[option] and not any("both windows" in o for o in q.options)
     assert not q.check(option).correct
+
+
+def test_08_bits_per_character():
+    """Issue 21, item 21 (in part): bits per character beside nats; the uniform guess's 6.02 bits."""
+    states("08", "46e6d55f", "**bits per character**", r"$\bar L / \ln 2$", r"$\log_2 65 \approx 6.02$")
+    assert f"{np.log2(65):.2f}" == "6.02"
+    import json
+    nb = json.loads(next(NOTEBOOKS.glob("08_*.ipynb")).read_text(encoding="utf-8"))
+    cell = next(c for c in nb["cells"] if c.get("id") == "13955cfb")
+    shown = "".join("".join(o.get("text", "")) for o in cell["outputs"])
+    from rnn_edu.lm.capstone import load_capstone_run
+    main = load_capstone_run()["main"]
+    for part in ("val_full", "test"):
+        assert f"{main[part]:.3f} nats/char ({main[part] / np.log(2):.2f} bits/char)" in shown, shown
