@@ -767,3 +767,17 @@ def test_08_bits_per_character():
     main = load_capstone_run()["main"]
     for part in ("val_full", "test"):
         assert f"{main[part]:.3f} nats/char ({main[part] / np.log(2):.2f} bits/char)" in shown, shown
+
+
+def test_07_gated_cells_still_need_clipping():
+    """Issue 21, item 21 (in part): lesson 05's diverging run with the LSTM and the GRU, three seeds:
+    every unclipped run diverges (late loss above 100, held-out accuracy near chance), every run
+    clipped at 1 learns (late loss below 2, 98 % or more of new sequences' echoes right)."""
+    from rnn_edu.studies import gated_clipping as g
+    states("07", "l07-clip-read", "at least 98 %")
+    for cell in ("lstm", "gru"):
+        for seed in range(3):
+            plain, clipped = g.run(cell, seed), g.run(cell, seed, clip_norm=1.0)
+            assert plain.late_loss > 100 and plain.held_out < 0.3, (cell, seed, plain)
+            assert clipped.late_loss < 2 and clipped.held_out >= 0.98, (cell, seed, clipped)
+            assert g.words(plain).startswith("loss above 100 (diverged)")
