@@ -210,3 +210,11 @@ def test_plot_per_step_bars_and_checks():
     with pytest.raises(ValueError, match="log axis"):
         plot_per_step({"a": [0.0, 1.0]}, title="T", ylabel="y")
     assert _labelled(plot_per_step({"a": [0.0, 1.0]}, title="T", ylabel="y", logy=False))
+
+
+def test_an_unrecognised_count_is_not_given_the_formula():
+    """Issue 18: the fallback message points to the shapes and the hints, not to H D + H^2 + H."""
+    message = check_count_params(lambda D, Hs, O: _count(D, Hs, O) + 1).message
+    assert "hints below" in message
+    for giveaway in ("H_l D_l", "H_l^2", "O H_L"):
+        assert giveaway not in message, message

@@ -224,3 +224,12 @@ def test_notebooks_ship_a_passing_exercise(name, checker):
                 if text.startswith("PASSED"):
                     return
     pytest.fail(f"{name}: no executed cell shows {checker} passing")
+
+
+def test_an_unrecognised_backward_step_is_told_where_to_look_not_the_answer():
+    """A wrong step that matches no known slip gets the size of the difference and a pointer to the
+    lesson and the hints, not the derivative the exercise asks for (issue 18)."""
+    message = check_backward_step(_step("da @ W_R + 1", "da.T @ h_prev")).message
+    assert "differs from step_backward" in message and "hints below" in message
+    for giveaway in ("1 - h_t**2", "da @ W_R", "da.T @ h_prev"):
+        assert giveaway not in message, message

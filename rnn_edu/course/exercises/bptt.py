@@ -101,8 +101,8 @@ def _compare(out, expected, args):
             return False, hint
     worst = max(zip(NAMES, out, expected), key=lambda nw: np.max(np.abs(nw[1] - nw[2])))
     return False, (f"{worst[0]} differs from rnn_edu.bptt's by up to {np.max(np.abs(worst[1] - worst[2])):.3g}. "
-                   f"Recall da = (dhs[t] + dh_next) * (1 - h_t**2), then add da.T @ x_t, "
-                   f"da.T @ h_prev, da.sum(0), and pass dh_next = da @ W_R back.")
+                   f"Check what reaches h_t at each step (from the loss and from the step after it) and what "
+                   f"each weight's gradient adds up over the steps; the hints below go through it.")
 
 
 def as_grads(out):

@@ -57,7 +57,7 @@ def _diagnose_update(got, params, grads, lr):
             return False, "W came back unchanged: apply the step, W - lr * dW."
         if np.allclose(value, old[name] - g[name] / lr):
             return False, "you divided by lr; the learning rate multiplies the gradient: W - lr * dW."
-        return False, f"{name} is off: expected W - lr * dW, elementwise."
+        return False, f"{name} is off, elementwise: compare it with the update rule of section 1."
     return True, ""
 
 

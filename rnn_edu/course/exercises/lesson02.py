@@ -55,8 +55,9 @@ def _diagnose(value, n_in, hidden, n_out):
     for wrong, hint in _wrong_counts(n_in, hidden, n_out):
         if value == wrong and wrong != right:
             return False, f"got {value}: {hint}"
-    return False, (f"got {value}, expected a different total. Add per layer H_l D_l + H_l^2 + H_l, "
-                   f"then O H_L + O for the output.")
+    return False, (f"got {value}, expected a different total. Count each layer's arrays from their shapes "
+                   f"(what each layer reads, its own units, its bias), then the output layer's; "
+                   f"the hints below go through it.")
 
 
 def check_param_count(answer, n_in, hidden, n_out):

@@ -79,8 +79,9 @@ def _compare(name, got, expected, mistakes):
         if np.allclose(got, wrong, rtol=1e-6, atol=1e-9):
             return False, hint
     diff = float(np.max(np.abs(got - expected)))
-    return False, (f"{name} differs from step_backward's by up to {diff:.3g}. Recall da = dh_t * (1 - h_t**2), "
-                   f"dh_prev = da @ W_R, dW_R = da.T @ h_prev.")
+    return False, (f"{name} differs from step_backward's by up to {diff:.3g}. Compare it with section 2's "
+                   f"derivation one factor at a time (what tanh contributes, then which weight carries it back); "
+                   f"the hints below go through it.")
 
 
 def _call(fn, args, result):
