@@ -104,13 +104,6 @@ def stub_result(name="backward_step"):
     return ExerciseResult(False, f"write `{name}` above, then run its cell and this one again.", stub=True)
 
 
-@pytest.fixture
-def progress_file(tmp_path, monkeypatch):
-    path = tmp_path / "progress.json"
-    monkeypatch.setenv("RNN_EDU_PROGRESS", str(path))
-    return path
-
-
 def test_the_button_reveals_hint_1_then_2_then_3_and_records_each(progress_file):
     texts = hints.hints_for("backward-step").hints
     fb = show_result(stub_result(), "backward-step")

@@ -18,13 +18,6 @@ from rnn_edu.course.quiz.progress_store import ProgressWarning
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture
-def progress_file(tmp_path, monkeypatch):
-    path = tmp_path / "sub" / "progress.json"
-    monkeypatch.setenv("RNN_EDU_PROGRESS", str(path))
-    return path
-
-
 def define(source, name="steps_below"):
     """A learner's function, compiled from `source` as a notebook cell would (a fresh object each time)."""
     namespace = {}

@@ -14,13 +14,6 @@ LITERAL_CONTAINERS = ("code", "pre")        # MathJax never typesets inside thes
 IGNORE_CLASSES = {"tex2jax_ignore", "mathjax_ignore"}
 
 
-@pytest.fixture
-def progress_file(tmp_path, monkeypatch):
-    path = tmp_path / "progress.json"
-    monkeypatch.setenv("RNN_EDU_PROGRESS", str(path))
-    return path
-
-
 class _Reader(HTMLParser):
     """Collects text with, for each character run, whether it sits in a literal (non-Markdown,
     non-math) container, and which formatting tags enclose it."""

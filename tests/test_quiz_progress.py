@@ -15,14 +15,6 @@ from rnn_edu.course.quiz import progress_store as progress
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture
-def progress_file(tmp_path, monkeypatch):
-    """Point the progress file at a temp dir and return its path."""
-    path = tmp_path / "sub" / "progress.json"
-    monkeypatch.setenv("RNN_EDU_PROGRESS", str(path))
-    return path
-
-
 def test_env_var_is_read_at_call_time(tmp_path, monkeypatch):
     monkeypatch.setenv("RNN_EDU_PROGRESS", str(tmp_path / "one.json"))
     quiz.get_question("weight-roles").submit("$W_R$")

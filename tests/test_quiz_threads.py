@@ -22,13 +22,6 @@ ANSWERS = ["9", "11", "32", "10"]   # four valid numbers, each a new learner act
 
 
 @pytest.fixture
-def progress_file(tmp_path, monkeypatch):
-    path = tmp_path / "progress.json"
-    monkeypatch.setenv("RNN_EDU_PROGRESS", str(path))
-    return path
-
-
-@pytest.fixture
 def slow_writes(monkeypatch):
     """Make every progress write take 50 ms, so concurrent handlers overlap."""
     real = progress_store.record_answer

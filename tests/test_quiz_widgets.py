@@ -17,14 +17,6 @@ ROOT = Path(__file__).resolve().parents[1]
 QID = "exploding-4-byte-overflow"
 
 
-@pytest.fixture
-def progress_file(tmp_path, monkeypatch):
-    """Point the progress file at a temp dir and return its path."""
-    path = tmp_path / "progress.json"
-    monkeypatch.setenv("RNN_EDU_PROGRESS", str(path))
-    return path
-
-
 def _record(path, qid):
     return json.loads(path.read_text())["questions"][qid]
 
