@@ -1,14 +1,22 @@
-"""The capstone's long run (`make capstone`): train the shipped character model on tiny
-Shakespeare, and the short comparison runs lesson 08 shows; write everything as data.
+"""The capstone's long run (`make capstone`): train the candidates for lesson 08's shipped
+character model on tiny Shakespeare, and the short comparison runs the lesson shows; write
+everything as data.
 
-    python scripts/capstone.py            the full run (about 10 minutes on 2 shared cores)
-    python scripts/capstone.py --only main|compare
+    python scripts/capstone.py            everything (about 15 minutes on 2 cores)
+    python scripts/capstone.py --only main|compare [--settings a,b] [--jobs N]
 
-Writes rnn_edu/assets/capstone_weights.npz (the best weights by validation loss, float32) and
-rnn_edu/assets/capstone_run.json (configuration, learning curves, validation and test loss,
-samples at several temperatures, the comparisons). Seeded: the same machine gives the same
-numbers; tests/test_capstone.py re-runs the first steps and checks them against the stored curve.
-BLAS runs on one thread (on a shared machine, two spinning BLAS threads were ~25x slower).
+The candidates (CANDIDATES: an LSTM at two sizes, and the plain RNN the course shipped before)
+and the comparison runs train in N worker processes (default 2, one per core, BLAS on one thread
+each: on a shared machine, two spinning BLAS threads were ~25x slower), longest first. One line
+shows the progress of the longest run (updates, elapsed, time left, latest validation loss) as
+tqdm does. Validation chooses the shipped model: the candidate with the lowest loss on the whole
+validation part. Only that one is evaluated on the test part, once.
+
+Writes rnn_edu/assets/capstone_weights.npz (the chosen model's best weights by validation loss,
+float32) and rnn_edu/assets/capstone_run.json (every candidate's configuration, learning curves
+and validation loss; the chosen one's test loss and samples at several temperatures; the
+comparisons). Seeded: the same machine gives the same numbers; tests/test_capstone.py re-runs
+the first steps and checks them against the stored curves.
 """
 import argparse
 import json
@@ -31,12 +39,24 @@ from rnn_edu.lm.evaluation import evaluate, perplexity  # noqa: E402
 from rnn_edu.lm.training import train_lm  # noqa: E402
 from rnn_edu.optim import Adam, Momentum  # noqa: E402
 from rnn_edu.lm.sampling import sample  # noqa: E402
+from rnn_edu.lm.progress import ProgressLine, Reporter, progress_text  # noqa: E402
 
 ASSETS = ROOT / "rnn_edu" / "assets"
-# The shipped model: a plain tanh RNN (the course's cell), Adam, clipping, sequential batches.
-MAIN = dict(cell="rnn", hidden=256, batch_size=32, num_steps=64, lr=5e-3, lr_final=5e-4,
-            clip_norm=5.0, partition="sequential", max_steps=5000, eval_every=250,
-            val_chars=20000, patience=4, seed=0)
+# One recipe for the gated candidates: Adam from 2e-3 falling linearly to 2e-4, clipping at 5,
+# sequential batches of 32 rows x 64 characters, at most 4000 updates, validation every 250.
+RECIPE = dict(batch_size=32, num_steps=64, lr=2e-3, lr_final=2e-4, clip_norm=5.0, partition="sequential",
+              max_steps=4000, eval_every=250, val_chars=20000, patience=4, seed=0)
+# The candidates for the shipped model: validation chooses among them (the lowest loss on the
+# whole validation part); only the chosen one is evaluated on the test part, once.
+CANDIDATES = {
+    "lstm_512": dict(RECIPE, cell="lstm", hidden=512),
+    "lstm_256": dict(RECIPE, cell="lstm", hidden=256),
+    # the plain tanh RNN the course shipped before, with its own tuned recipe, kept for comparison
+    "rnn_256": dict(cell="rnn", hidden=256, batch_size=32, num_steps=64, lr=5e-3, lr_final=5e-4,
+                    clip_norm=5.0, partition="sequential", max_steps=5000, eval_every=250,
+                    val_chars=20000, patience=4, seed=0),
+}
+MAIN = CANDIDATES["lstm_512"]           # the candidate expected to win (tests re-run its first steps)
 # The comparisons: a small model, short runs, two seeds each; one setting changes at a time.
 SMALL = dict(hidden=128, batch_size=32, num_steps=50, max_steps=400, eval_every=50, val_chars=20000)
 COMPARE = {
@@ -61,16 +81,18 @@ def say(text):
     print(text, flush=True)
 
 
-def run_main(cfg=MAIN, max_steps=None, log=say):
-    """Train the shipped model; returns (history, vocab, val_ids, test_ids)."""
+def run_main(cfg=MAIN, max_steps=None, log=say, progress=None):
+    """Train one candidate; returns (history, vocab, val_ids, test_ids)."""
     vocab, tr, va, te = shakespeare()
-    params = init_params(len(vocab), cfg["hidden"], len(vocab), seed=cfg["seed"], dtype=np.float32)
+    params = init_params(len(vocab), cfg["hidden"], len(vocab), seed=cfg["seed"], dtype=np.float32,
+                         cell=cfg.get("cell", "rnn"))
     steps = max_steps or cfg["max_steps"]
     hist = train_lm(params, tr, va, optimizer=Adam(cfg["lr"]), batch_size=cfg["batch_size"],
                     num_steps=cfg["num_steps"], partition=cfg["partition"], clip_norm=cfg["clip_norm"],
                     epochs=100, max_steps=steps, eval_every=cfg["eval_every"], val_chars=cfg["val_chars"],
                     patience=cfg["patience"], seed=cfg["seed"],
-                    lr_schedule=linear_decay(cfg["lr"], cfg["lr_final"], cfg["max_steps"]), log=log)
+                    lr_schedule=linear_decay(cfg["lr"], cfg["lr_final"], cfg["max_steps"]), log=log,
+                    progress=progress)
     return hist, vocab, va, te
 
 
@@ -84,8 +106,7 @@ def run_compare(name, seed, max_steps=None):
     c = {**SMALL, **COMPARE[name]}
     vocab, tr, va, _ = shakespeare()
     cell = c.get("cell", "rnn")
-    params = (init_params(len(vocab), c["hidden"], len(vocab), seed=seed, dtype=np.float32) if cell == "rnn"
-              else init_params(len(vocab), c["hidden"], len(vocab), seed=seed, dtype=np.float32, cell=cell))
+    params = init_params(len(vocab), c["hidden"], len(vocab), seed=seed, dtype=np.float32, cell=cell)
     t0 = time.perf_counter()
     h = train_lm(params, tr, va, optimizer=make_optimizer(c["optimizer"], c["lr"]),
                  batch_size=c["batch_size"], num_steps=c["num_steps"], partition=c["partition"],
@@ -97,33 +118,117 @@ def run_compare(name, seed, max_steps=None):
                 final_train=float(np.mean(h.train_loss[-c["eval_every"]:])), final_val=h.val_loss[-1])
 
 
-def main_record(log=say):
-    t0 = time.perf_counter()
-    hist, vocab, va, te = run_main(log=log)
+def _arrays(params):
+    return {k: v.astype(np.float32) for k, v in params.named_arrays().items()}
+
+
+def candidate_record(name, log=None, progress=None, max_steps=None):
+    """Train one candidate; its curves, its loss on the whole validation part, its best weights."""
+    cfg = CANDIDATES[name]
+    t0, c0 = time.perf_counter(), time.process_time()
+    hist, vocab, va, _ = run_main(cfg, max_steps=max_steps, log=log, progress=progress)
     best = hist.best_params
-    val, test = evaluate(best, va), evaluate(best, te)
-    log(f"best step {hist.best_step}: val {val:.4f}, test {test:.4f} nats/char")
-    samples = {str(T): sample(best, vocab, PROMPT, 400, temperature=T, seed=0) for T in TEMPERATURES}
-    np.savez_compressed(ASSETS / "capstone_weights.npz",
-                        **{k: v.astype(np.float32) for k, v in best.named_arrays().items()})
-    return dict(config=MAIN, steps=hist.steps, stop_reason=hist.stop_reason, best_step=hist.best_step,
+    return dict(config=cfg, steps=hist.steps, stop_reason=hist.stop_reason, best_step=hist.best_step,
                 train_loss=hist.train_loss, norms=hist.norms, val_steps=hist.val_steps,
-                val_loss=hist.val_loss, val_seconds=hist.seconds, val_full=val, test=test,
-                test_perplexity=perplexity(test), samples=samples, prompt=PROMPT,
-                seconds=time.perf_counter() - t0, num_params=int(best.num_params()))
+                val_loss=hist.val_loss, val_seconds=hist.seconds, val_full=evaluate(best, va),
+                final_train=float(np.mean(hist.train_loss[-cfg["eval_every"]:])),
+                seconds=time.perf_counter() - t0, cpu_seconds=time.process_time() - c0,
+                num_params=int(best.num_params())), _arrays(best)
 
 
-def compare_record(log=say, names=None, old=None):
-    """The comparison runs; with `names`, only those settings, the others kept from `old`."""
-    out = {"small": SMALL, "settings": COMPARE, "runs": dict((old or {}).get("runs", {}))}
-    for name in names or COMPARE:
-        out["runs"][name] = []
-        for seed in SEEDS:
-            r = run_compare(name, seed)
-            log(f"{name} seed {seed}: train {r['final_train']:.4f} val {r['final_val']:.4f} "
-                f"({r['seconds']:.0f} s)")
-            out["runs"][name].append(r)
-    return out
+def ship(name, rec, arrays, out, log=say):
+    """The chosen candidate: test loss (read once), samples, weights into the folder `out`."""
+    from rnn_edu.lm.capstone import params_from_arrays
+    vocab, _, _, te = shakespeare()
+    best = params_from_arrays(rec["config"].get("cell", "rnn"), arrays)
+    test = evaluate(best, te)
+    log(f"shipped: {name}, best update {rec['best_step']}: validation {rec['val_full']:.4f}, "
+        f"test {test:.4f} nats/char (perplexity {perplexity(test):.2f})")
+    samples = {str(T): sample(best, vocab, PROMPT, 400, temperature=T, seed=0) for T in TEMPERATURES}
+    np.savez_compressed(out / "capstone_weights.npz", **arrays)
+    return dict(rec, name=name, test=test, test_perplexity=perplexity(test), samples=samples, prompt=PROMPT)
+
+
+# ---- running the jobs: two worker processes (one per core), progress on one line ----------------
+_queue = None
+
+
+def _init_worker(queue):
+    global _queue
+    _queue = queue
+
+
+def _job(spec):
+    kind, name, arg, max_steps = spec
+    if kind == "candidate":
+        send = (lambda done, val: _queue.put((name, done, val))) if _queue is not None else None
+        rec, arrays = candidate_record(name, progress=Reporter(send) if send else None, max_steps=max_steps)
+        return spec, (rec, arrays)
+    return spec, run_compare(name, arg, max_steps=max_steps)
+
+
+def _jobs(parts, settings, max_steps=None):
+    jobs = []
+    if "main" in parts:                                         # longest first: they bound the wall time
+        jobs += [("candidate", n, None, max_steps) for n in sorted(CANDIDATES, key=_cost, reverse=True)]
+    if "compare" in parts:
+        jobs += [("compare", n, seed, max_steps) for n in settings for seed in SEEDS]
+    return jobs
+
+
+def _cost(name):
+    c = CANDIDATES[name]
+    return c["max_steps"] * c["hidden"] ** 2 * (4 if c.get("cell") == "lstm" else 1)
+
+
+def run_jobs(jobs, workers, line, max_steps=None):
+    """Run the jobs on `workers` processes; one progress line follows the longest candidate."""
+    import multiprocessing as mp
+    results, t0 = {}, time.perf_counter()
+    lead = next((n for k, n, *_ in jobs if k == "candidate"), None)
+    state = {"done": 0, "val": None}
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+
+    def draw(new_val=False):
+        if lead is not None:
+            total = max_steps or CANDIDATES[lead]["max_steps"]
+            extra = f"{len(results)}/{len(jobs)} runs done"
+            if state["done"] >= total and not any(k == "candidate" and n == lead for k, n, *_ in results):
+                extra = "scoring the validation part · " + extra
+            line.show(progress_text(lead, state["done"], total, time.perf_counter() - t0, state["val"], extra),
+                      new_val)
+
+    with ctx.Pool(workers, initializer=_init_worker, initargs=(queue,)) as pool:
+        pending = pool.imap_unordered(_job, jobs)
+        finished = 0
+        while finished < len(jobs):
+            try:
+                spec, out = pending.next(timeout=0.5)
+            except mp.TimeoutError:
+                spec = None
+            while not queue.empty():
+                name, done, val = queue.get()
+                if name == lead:
+                    new_val = val is not None and val != state["val"]
+                    state.update(done=done, val=val)
+                    draw(new_val)
+            if spec is None:
+                draw()
+                continue
+            finished += 1
+            results[spec] = out
+            kind, name, arg, _ = spec
+            if kind == "candidate":
+                rec = out[0]
+                line.say(f"{name}: {rec['steps']} updates, validation {rec['val_full']:.4f} nats/char, "
+                         f"{rec['seconds'] / 60:.1f} min")
+            else:
+                line.say(f"{name} seed {arg}: train {out['final_train']:.4f} val {out['final_val']:.4f} "
+                         f"({out['seconds']:.0f} s)")
+            draw()
+    line.close()
+    return results
 
 
 def main(argv=None):
@@ -131,28 +236,43 @@ def main(argv=None):
     ap.add_argument("--only", choices=("main", "compare"), default=None)
     ap.add_argument("--settings", default=None,
                     help="with --only compare: re-run only these comparison settings (comma-separated)")
+    ap.add_argument("--jobs", type=int, default=2, help="worker processes (default 2: one per core)")
+    ap.add_argument("--max-steps", type=int, default=None,
+                    help="stop every run after this many updates (a quick try of the pipeline)")
+    ap.add_argument("--out", default=str(ASSETS), help="the folder for the two files (default rnn_edu/assets)")
     args = ap.parse_args(argv)
-    path = ASSETS / "capstone_run.json"
+    names = args.settings.split(",") if args.settings else list(COMPARE)
+    unknown = sorted(set(names) - set(COMPARE))
+    if unknown:
+        ap.error(f"--settings: expected names from {sorted(COMPARE)}, got {unknown}")
+    if args.jobs < 1:
+        ap.error(f"--jobs: expected a positive number of processes, got {args.jobs}")
+    parts = ("main", "compare") if args.only is None else (args.only,)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / "capstone_run.json"
+    started, c0 = time.perf_counter(), time.process_time()
+    line = ProgressLine()
+    results = run_jobs(_jobs(parts, names, args.max_steps), args.jobs, line, args.max_steps)
     record = json.loads(path.read_text()) if path.exists() else {}
-    started, new = time.perf_counter(), {}
-    if args.only in (None, "main"):
-        c0 = time.process_time()
-        new["main"] = main_record()
-        new["main"]["cpu_seconds"] = time.process_time() - c0
-    if args.only in (None, "compare"):
-        names = args.settings.split(",") if args.settings else None
-        unknown = sorted(set(names or ()) - set(COMPARE))
-        if unknown:
-            ap.error(f"--settings: expected names from {sorted(COMPARE)}, got {unknown}")
-        c0 = time.process_time()
-        new["compare"] = compare_record(names=names, old=record.get("compare"))
-        new["compare"]["cpu_seconds"] = time.process_time() - c0
-    record = json.loads(path.read_text()) if path.exists() else {}     # another run may have written
-    record.update(new)
+    if "main" in parts:
+        cands = {n: results[("candidate", n, None, args.max_steps)] for n in CANDIDATES}
+        chosen = min(cands, key=lambda n: cands[n][0]["val_full"])     # validation chooses
+        record["main"] = ship(chosen, *cands[chosen], out, log=line.say)
+        record["candidates"] = {n: rec for n, (rec, _) in cands.items()}
+    if "compare" in parts:
+        old = record.get("compare", {})
+        runs = dict(old.get("runs", {}))
+        for n in names:
+            runs[n] = [results[("compare", n, seed, args.max_steps)] for seed in SEEDS]
+        record["compare"] = {"small": SMALL, "settings": COMPARE, "runs": runs}
+    wall = time.perf_counter() - started
+    record["run"] = dict(parts=list(parts), workers=args.jobs, wall_seconds=wall, max_steps=args.max_steps,
+                         threads=os.environ.get("OPENBLAS_NUM_THREADS"))
     record.pop("cpu_seconds", None)
-    record["threads"] = os.environ.get("OPENBLAS_NUM_THREADS")
+    record.pop("threads", None)
     path.write_text(json.dumps(record, indent=None, separators=(",", ":")))
-    print(f"wrote {path.relative_to(ROOT)} in {time.perf_counter() - started:.0f} s")
+    line.say(f"wrote {path} in {wall / 60:.1f} min on {args.jobs} worker process(es)")
 
 
 if __name__ == "__main__":

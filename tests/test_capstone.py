@@ -28,10 +28,31 @@ def record():
 
 def test_the_first_steps_reproduce_the_stored_curve(script, record):
     main = record["main"]
-    assert main["config"] == script.MAIN                          # the data came from this script
-    hist, *_ = script.run_main(max_steps=6, log=None)
+    assert main["config"] == script.CANDIDATES[main["name"]]      # the data came from this script
+    hist, *_ = script.run_main(main["config"], max_steps=6, log=None)
     np.testing.assert_allclose(hist.train_loss, main["train_loss"][:6], rtol=2e-4)
     np.testing.assert_allclose(hist.norms, main["norms"][:6], rtol=2e-3)
+
+
+def test_every_candidate_reproduces_its_first_steps(script, record):
+    assert set(record["candidates"]) == set(script.CANDIDATES)
+    for name, rec in record["candidates"].items():
+        assert rec["config"] == script.CANDIDATES[name]
+        if name == record["main"]["name"]:
+            continue                                              # re-run above
+        hist, *_ = script.run_main(rec["config"], max_steps=3, log=None)
+        np.testing.assert_allclose(hist.train_loss, rec["train_loss"][:3], rtol=2e-4, err_msg=name)
+
+
+def test_validation_chose_the_shipped_model_and_test_was_read_once(record):
+    cands = record["candidates"]
+    chosen = min(cands, key=lambda n: cands[n]["val_full"])
+    assert record["main"]["name"] == chosen
+    assert record["main"]["val_full"] == cands[chosen]["val_full"]
+    assert all("test" not in rec for rec in cands.values())      # only the chosen one met the test part
+    for rec in cands.values():                                    # each run's best step is its lowest val
+        assert rec["best_step"] == rec["val_steps"][int(np.argmin(rec["val_loss"]))]
+        assert rec["steps"] <= rec["config"]["max_steps"]
 
 
 def test_a_comparison_run_reproduces_its_first_steps(script, record):
@@ -70,3 +91,39 @@ def test_weights_of_a_gated_cell_load_as_their_container(tmp_path, monkeypatch):
     monkeypatch.setattr(capstone, "_asset", lambda name: tmp_path / ("w.npz" if name.endswith("npz") else "r.json"))
     q = capstone.load_capstone_params()
     assert type(q).__name__ == "LSTMParams" and np.array_equal(q.W_R, p.W_R)
+
+
+def test_the_progress_line_reads_like_tqdm():
+    from rnn_edu.lm.progress import ProgressLine, Reporter, clock, progress_text
+    import io
+    text = progress_text("lstm_512", 1000, 4000, 300.0, 1.7123, "1/3 runs done")
+    assert text == ("lstm_512 |#####---------------| 1000/4000 updates · 05:00 elapsed · 15:00 left · "
+                    "val 1.712 · 1/3 runs done")
+    assert progress_text("x", 0, 10, 3.0).endswith("--:-- left")
+    assert clock(3725) == "1:02:05" and clock(59.6) == "01:00"
+    sent = []
+    rep = Reporter(lambda done, val: sent.append((done, val)), every=3600)
+
+    class H:
+        steps, val_loss = 1, []
+    rep(H)
+    H.steps = 2
+    rep(H)                                                        # throttled: nothing new
+    H.steps, H.val_loss = 3, [2.5]
+    rep(H)                                                        # a new validation always goes
+    assert sent == [(1, None), (3, 2.5)]
+    log = io.StringIO()                                           # not a terminal: one line per new val
+    line = ProgressLine(log)
+    line.show("a", new_val=False)
+    line.show("b", new_val=True)
+    line.say("done")
+    line.close()
+    assert log.getvalue() == "b\ndone\n"
+
+
+def test_the_script_refuses_bad_options(script, capsys):
+    with pytest.raises(SystemExit):
+        script.main(["--only", "compare", "--settings", "adam,nonsense"])
+    assert "nonsense" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        script.main(["--jobs", "0"])

@@ -2,6 +2,7 @@
 
 load_capstone_run()     the record: configuration, learning curves, losses, samples, comparisons
 load_capstone_params()  the trained weights (float32), as the params container of their cell
+params_from_arrays()    named arrays (W_F, W_R, ...) as the container of a cell type
 
 Lesson 08 (notebooks/08_capstone_char_lm.ipynb).
 """
@@ -41,7 +42,11 @@ def load_capstone_params():
     """The shipped model's weights (the best by validation loss)."""
     with np.load(_asset(WEIGHTS_FILE)) as data:
         arrays = {k: data[k] for k in data.files}
-    cell = load_capstone_run()["main"]["config"].get("cell", "rnn")
+    return params_from_arrays(load_capstone_run()["main"]["config"].get("cell", "rnn"), arrays)
+
+
+def params_from_arrays(cell, arrays):
+    """The params container of `cell` ('rnn', 'lstm', 'gru') holding the named arrays."""
     if cell == "rnn":
         return RNNParams.from_named(arrays)
     from .. import gated_params                      # gated cells: LSTMParams / GRUParams

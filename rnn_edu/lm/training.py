@@ -65,7 +65,8 @@ def _validate(hist, val_ids, val_chars, t0):
 
 def train_lm(params, train_ids, val_ids, *, optimizer, batch_size=32, num_steps=50,
              partition="sequential", clip_norm=None, epochs=1, max_steps=None, max_seconds=None,
-             eval_every=100, val_chars=None, patience=None, seed=0, lr_schedule=None, log=None):
+             eval_every=100, val_chars=None, patience=None, seed=0, lr_schedule=None, log=None,
+             progress=None):
     """Train a character model; returns an LMHistory (best_params = lowest validation loss).
 
     optimizer: e.g. rnn_edu.optim.Adam(lr=2e-3). batch_size B, num_steps T: the windows.
@@ -77,6 +78,7 @@ def train_lm(params, train_ids, val_ids, *, optimizer, batch_size=32, num_steps=
     validations in a row without a new best (None: never stop early).
     seed: the batches' offsets and order (epoch e uses seed + e). log: a print-like function.
     lr_schedule: a function of the update count (0, 1, ...) giving optimizer.lr for that update.
+    progress: called with the history after every update (e.g. rnn_edu.lm.progress.ProgressLine).
     """
     check_choice("partition", partition, PARTITIONS)
     if not callable(getattr(optimizer, "step", None)):
@@ -113,6 +115,8 @@ def train_lm(params, train_ids, val_ids, *, optimizer, batch_size=32, num_steps=
                 if patience and len(hist.val_loss) - 1 - int(np.argmin(hist.val_loss)) >= patience:
                     hist.stop_reason = "early_stop"
                     return hist
+            if progress is not None:
+                progress(hist)
             if max_steps and hist.steps >= max_steps:
                 hist.stop_reason = "max_steps"
                 break
