@@ -157,9 +157,9 @@ def _check(fn, seed):
     if _close(c, want_c):
         return False, ("c_t is right but h_t is not: h_t = o_t * tanh(c_t), with the output gate "
                        f"o_t = sigmoid of rows 3H:4H (h_t off by up to {np.max(np.abs(h - want_h)):.3g}).")
-    return False, (f"c_t differs from rnn_edu's by up to {np.max(np.abs(c - want_c)):.3g}. Recall "
-                   "a = x_t @ W_F.T + h_prev @ W_R.T + b_h, blocks i, f, g, o of H columns each, "
-                   "c_t = f * c_prev + i * g, h_t = o * tanh(c_t).")
+    return False, (f"c_t differs from rnn_edu's by up to {np.max(np.abs(c - want_c)):.3g}. Go through §1's "
+                   "equations one block at a time (which rows, which squashing function, the cell update); "
+                   "the hints below go through it.")
 
 
 @reads_result(as_state)
