@@ -27,6 +27,10 @@ GIVEAWAYS = {
     "my-clip-by-norm": ["nu / ||g||", "\\nu / \\lVert", "rescaling below the threshold", "separate norm"],
     "steps-below": ["log(eps) / log(r)", "\\log\\varepsilon / \\log r", "mind the rounding", "exactly on"],
     "lstm-step-forward": ["c_t = f", "o * tanh", "x_t @ W_F.T", "c_{t-1} + i"],
+    "lstm-step-backward": ["1 - tanh_c", "tanh_c ** 2", "tanh_c**2", "* f", "da @ W_R", "da.T", "W_R^T", "W_R^\\top",
+                           "(1 - i)", "o * (1", "\\operatorname{diag}(f_t)", "dc_t +", "1 - g"],
+    "gru-step-forward": ["(1 - z", "1 - z_t", "r * (", "r_t \\odot", "z * h_prev", "z_t \\odot h", "x_t @ W_F.T",
+                         "h_prev @ W_R.T"],
     "temperature-probs": ["s.max()", "Subtract the largest", "cancels in the ratio"],
 }
 
@@ -47,8 +51,8 @@ def exercises():
 EXERCISES = exercises()
 
 
-def test_all_nineteen_exercises_are_checked():
-    assert len(EXERCISES) == 19 and set(GIVEAWAYS) <= {e[1] for e in EXERCISES}
+def test_all_twenty_one_exercises_are_checked():
+    assert len(EXERCISES) == 21 and set(GIVEAWAYS) <= {e[1] for e in EXERCISES}
 
 
 @pytest.mark.parametrize("lesson, exercise, stub, above", EXERCISES, ids=[e[1] for e in EXERCISES])

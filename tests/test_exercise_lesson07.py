@@ -77,6 +77,12 @@ def test_each_mistake_gets_its_hint(fn, hint):
     assert hint in result.message, result.message
 
 
+def test_the_fallback_message_points_to_the_hints_without_the_formula():
+    message = check_lstm_step_forward(make_step(cell=lambda i, f, g, c: f * c + i * g + 0.1)).message
+    assert "the hints below" in message, message
+    assert not [bit for bit in ["c_t = f", "o * tanh", "x_t @ W_F.T", "f * c_prev"] if bit in message], message
+
+
 def test_the_stub_and_non_functions():
     def lstm_step_forward(x_t, h_prev, c_prev, W_F, W_R, b_h):
         raise NotImplementedError()

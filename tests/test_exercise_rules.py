@@ -6,8 +6,9 @@
    array, a generator of windows, a one-number array for a loss, ...); the checker must pass it,
    and then the lesson's own fallback cell, read from the notebook, must run with it.  The
    cells before it run once per lesson (the instructor edition, as nbval runs it).
-   The other nine exercises (shapes, forward_step, the update, the two counts, backward_step,
-   the bound, the overflow step, the temperature) have no later cell that runs the learner's code.
+   The other eleven exercises (shapes, forward_step, the update, the two counts, backward_step,
+   the bound, the overflow step, the LSTM step backward, the GRU step, the temperature) have no
+   later cell that runs the learner's code.
 
 2. One rule for inputs.  A function that returns the right result but changes one of its
    arguments in place gets the same verdict from every checker that hands it arrays, lists or
@@ -71,6 +72,8 @@ RIGHT = [
     (lesson04.check_gradient_bound, lesson04.bound, 0, "W_R"),
     (lesson05.check_clip_by_norm, lesson05.library_clip_by_norm, 0, "grads"),
     (lesson07.check_lstm_step_forward, lesson07.library_lstm_step_forward, 2, "c_prev"),
+    (lesson07.check_lstm_step_backward, lesson07.library_lstm_step_backward, 1, "dc_t"),
+    (lesson07.check_gru_step_forward, lesson07.library_gru_step_forward, 1, "h_prev"),
     (lesson08.check_temperature_probs, lesson08.library_temperature_probs, 0, "z"),
     (training.check_train_on_windows, training.library_train_on_windows, 0, "params"),
 ]

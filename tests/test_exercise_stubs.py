@@ -33,6 +33,8 @@ FUNCTION_CHECKERS = [
     (lesson04.check_gradient_bound, "gradient_bound"),
     (lesson06.check_steps_below, "steps_below"),
     (lesson07.check_lstm_step_forward, "lstm_step_forward"),
+    (lesson07.check_lstm_step_backward, "lstm_step_backward"),
+    (lesson07.check_gru_step_forward, "gru_step_forward"),
 ]
 
 VALUE_CHECKERS = [
@@ -132,6 +134,8 @@ def test_fallback_never_raises_even_if_the_checker_does(capsys):
     (gradcheck.check_numerical_gradient, gradcheck.library_numerical_gradient),
     (training.check_train_on_windows, training.library_train_on_windows),
     (lesson07.check_lstm_step_forward, lesson07.library_lstm_step_forward),
+    (lesson07.check_lstm_step_backward, lesson07.library_lstm_step_backward),
+    (lesson07.check_gru_step_forward, lesson07.library_gru_step_forward),
 ])
 def test_every_library_fallback_passes_its_own_checker(checker, library):
     """A fallback must be a drop-in for the learner's function: same signature, same results."""

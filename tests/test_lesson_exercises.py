@@ -27,6 +27,7 @@ EXERCISES = {
     "04": ["gradient_bound", "float32_overflow_step"],
     "05": ["my_clip_by_norm"],
     "06": ["steps_below"],
+    "07": ["lstm_step_forward", "lstm_step_backward", "gru_step_forward"],
 }
 # lesson -> the learner functions that later cells run (use_yours_or_library), first one per cell
 FALLBACKS = {
@@ -34,6 +35,7 @@ FALLBACKS = {
     "03": ["softmax_cross_entropy", "numerical_gradient"],
     "05": ["my_clip_by_norm"],
     "06": ["steps_below"],
+    "07": ["lstm_step_forward"],
 }
 
 

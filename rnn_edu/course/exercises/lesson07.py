@@ -12,6 +12,10 @@
 `check_lstm_step_forward` compares with `rnn_edu.cells.lstm.step_forward` and names the likely
 mistake (gate order, sigmoid vs tanh, the cell update, the output); `library_lstm_step_forward`
 is that function with the exercise's signature (the fallback).
+
+The lesson's two other exercises have a module each and are imported from here, so the lesson reads
+every checker from one place: `lstm_step_backward` (lstm_backward.py, the step's six gradients) and
+`gru_step_forward` (gru_step.py).
 """
 from itertools import permutations
 
@@ -21,6 +25,8 @@ from rnn_edu.activations import sigmoid
 from rnn_edu.cells.lstm import step_forward
 from . import (ExerciseResult, as_array, as_numbers, call_unchanged, function_name, reads_result, run_checks,
                shape_mismatch)
+from .gru_step import check_gru_step_forward, library_gru_step_forward  # noqa: F401 (the lesson's exercises)
+from .lstm_backward import check_lstm_step_backward, library_lstm_step_backward  # noqa: F401
 
 B, D, H = 3, 5, 2        # all different (and 4H = 8 too), so a transposed weight shows in the shape
 GATES = ("i", "f", "g", "o")
@@ -151,9 +157,9 @@ def _check(fn, seed):
     if _close(c, want_c):
         return False, ("c_t is right but h_t is not: h_t = o_t * tanh(c_t), with the output gate "
                        f"o_t = sigmoid of rows 3H:4H (h_t off by up to {np.max(np.abs(h - want_h)):.3g}).")
-    return False, (f"c_t differs from rnn_edu's by up to {np.max(np.abs(c - want_c)):.3g}. Recall "
-                   "a = x_t @ W_F.T + h_prev @ W_R.T + b_h, blocks i, f, g, o of H columns each, "
-                   "c_t = f * c_prev + i * g, h_t = o * tanh(c_t).")
+    return False, (f"c_t differs from rnn_edu's by up to {np.max(np.abs(c - want_c)):.3g}. Go through §1's "
+                   "equations one block at a time (which rows, which squashing function, the cell update); "
+                   "the hints below go through it.")
 
 
 @reads_result(as_state)
