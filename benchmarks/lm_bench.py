@@ -52,7 +52,7 @@ def make_params(recipe, V):
     dtype = np.dtype(recipe["dtype"])
     H = recipe["hidden"]
     if recipe["init"] == "init_params":
-        return rnn_edu.init_params(V, H, V, seed=0, dtype=dtype)
+        return rnn_edu.init_params(V, H, V, seed=0, dtype=dtype, cell=recipe.get("cell", "rnn"))
     rng = np.random.default_rng(0)
     return rnn_edu.RNNParams(W_F=0.01 * rng.standard_normal((H, V)), W_R=0.01 * rng.standard_normal((H, H)),
                              b_h=np.zeros(H), W_O=0.01 * rng.standard_normal((V, H)), b_o=np.zeros(V)).astype(dtype)
@@ -87,7 +87,8 @@ def quality_run(recipe, budget, data):
         epoch += 1
     cpu, wall = time.process_time() - c0, time.perf_counter() - w0
     chars = updates * recipe["batch_size"] * recipe["num_steps"]
-    return dict(val=evaluate(params, va), val_warm=evaluate(params, va, h0=h[:1]),
+    row0 = tuple(a[:1] for a in h) if isinstance(h, tuple) else h[:1]      # the LSTM's state is (h, c)
+    return dict(val=evaluate(params, va), val_warm=evaluate(params, va, h0=row0),
                 updates=updates, chars=chars, cpu=cpu, wall=wall)
 
 

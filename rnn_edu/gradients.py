@@ -4,6 +4,7 @@ import warnings
 import numpy as np
 
 from .cells import cell_module
+from .dropout import check_mask
 from .forward import forward
 from .losses import OUTPUT_ACTIVATIONS, check_targets, loss_and_grad
 from .stack import backward_layers, layer_weight_grads, truncated_layers
@@ -59,7 +60,7 @@ def hidden_backward(params, fwd, dtop, scored, truncate):
 
 
 def bptt(params, xs, targets, h0=None, *, activation="tanh", loss="cross_entropy",
-         many_to_one=False, truncate=None, output_activation="identity"):
+         many_to_one=False, truncate=None, output_activation="identity", dropout_mask=None):
     """Forward pass, loss, and backpropagation through time.
 
     params:  RNNParams, LSTMParams or GRUParams (or a stacked one), float64 or float32;
@@ -76,6 +77,9 @@ def bptt(params, xs, targets, h0=None, *, activation="tanh", loss="cross_entropy
              step t-k (h_{t-k}; for the LSTM also c_{t-k}). k >= T is full BPTT.
     output_activation: for loss='mse', 'identity' (y_t = z_t) or 'relu' (y_t = ReLU(z_t)),
              the latter for non-negative regression targets.
+    dropout_mask: None, or m (T, B, H) of zeros and 1/(1 - p) (rnn_edu.dropout.dropout_mask):
+             the output layer reads m_t * h_t instead of h_t, z_t = W_O (m_t * h_t) + b_o
+             (dropout on the connection to the output; the recurrence keeps the whole h_t).
 
     The loss is the sum over the scored time steps of the per-step loss, averaged over the batch:
         cross-entropy: L_t = -log softmax(W_O h_t + b_o)[target_t]
@@ -85,12 +89,12 @@ def bptt(params, xs, targets, h0=None, *, activation="tanh", loss="cross_entropy
     """
     value, grads, _ = bptt_with_state(params, xs, targets, h0, activation=activation, loss=loss,
                                       many_to_one=many_to_one, truncate=truncate,
-                                      output_activation=output_activation)
+                                      output_activation=output_activation, dropout_mask=dropout_mask)
     return value, grads
 
 
 def bptt_with_state(params, xs, targets, h0=None, *, activation="tanh", loss="cross_entropy",
-                    many_to_one=False, truncate=None, output_activation="identity"):
+                    many_to_one=False, truncate=None, output_activation="identity", dropout_mask=None):
     """`bptt`, also returning the ForwardResult (for carrying the state into the next window)."""
     check_choice("output_activation", output_activation, OUTPUT_ACTIVATIONS)
     if output_activation == "relu" and loss != "mse":
@@ -100,10 +104,17 @@ def bptt_with_state(params, xs, targets, h0=None, *, activation="tanh", loss="cr
     T, B, O = fwd.zs.shape
     targets = check_targets(loss, targets, T, B, O, bool(many_to_one), params.dtype)
     scored = slice(T - 1, T) if many_to_one else slice(0, T)
+    hs_out, zs = fwd.hs, fwd.zs
+    if dropout_mask is not None:                  # z_t = W_O (m_t h_t) + b_o
+        dropout_mask = check_mask(dropout_mask, fwd.hs)
+        hs_out = fwd.hs * dropout_mask
+        zs = hs_out @ params.W_O.T + params.b_o
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        value, dzs = loss_and_grad(fwd.zs[scored], targets, loss, output_activation)
-        dW_O, db_o, dtop = output_backward(params, fwd.hs, dzs, scored)
+        value, dzs = loss_and_grad(zs[scored], targets, loss, output_activation)
+        dW_O, db_o, dtop = output_backward(params, hs_out, dzs, scored)
         del dzs                   # done with dL/dz_t: its memory is reused by the hidden layers
+        if dropout_mask is not None:
+            dtop *= dropout_mask                  # dL/dh_t = m_t * W_O^T dL/dz_t
         layer_grads = hidden_backward(params, fwd, dtop, scored, truncate)
     if params.stacked:
         grads = type(params)(*(list(g) for g in zip(*layer_grads)), dW_O, db_o)

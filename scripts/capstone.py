@@ -45,12 +45,15 @@ ASSETS = ROOT / "rnn_edu" / "assets"
 # One recipe for the gated candidates: Adam from 2e-3 falling linearly to 2e-4, clipping at 5,
 # sequential batches of 32 rows x 64 characters, at most 4000 updates, validation every 250.
 RECIPE = dict(batch_size=32, num_steps=64, lr=2e-3, lr_final=2e-4, clip_norm=5.0, partition="sequential",
-              max_steps=4000, eval_every=250, val_chars=20000, patience=4, seed=0)
+              max_steps=4000, eval_every=250, val_chars=20000, patience=4, seed=0, dropout=0.25)
+# How validation reads the part: 32 pieces side by side, each from zeros (see lm/evaluation.py)
+VAL = dict(streams=32)
 # The candidates for the shipped model: validation chooses among them (the lowest loss on the
 # whole validation part); only the chosen one is evaluated on the test part, once.
 CANDIDATES = {
     "lstm_512": dict(RECIPE, cell="lstm", hidden=512),
-    "lstm_256": dict(RECIPE, cell="lstm", hidden=256),
+    "gru_512": dict(RECIPE, cell="gru", hidden=512),
+    "gru_256": dict(RECIPE, cell="gru", hidden=256),
     # the plain tanh RNN the course shipped before, with its own tuned recipe, kept for comparison
     "rnn_256": dict(cell="rnn", hidden=256, batch_size=32, num_steps=64, lr=5e-3, lr_final=5e-4,
                     clip_norm=5.0, partition="sequential", max_steps=5000, eval_every=250,
@@ -92,7 +95,7 @@ def run_main(cfg=MAIN, max_steps=None, log=say, progress=None):
                     epochs=100, max_steps=steps, eval_every=cfg["eval_every"], val_chars=cfg["val_chars"],
                     patience=cfg["patience"], seed=cfg["seed"],
                     lr_schedule=linear_decay(cfg["lr"], cfg["lr_final"], cfg["max_steps"]), log=log,
-                    progress=progress)
+                    progress=progress, dropout=cfg.get("dropout", 0.0), val_opts=VAL)
     return hist, vocab, va, te
 
 
@@ -130,7 +133,7 @@ def candidate_record(name, log=None, progress=None, max_steps=None):
     best = hist.best_params
     return dict(config=cfg, steps=hist.steps, stop_reason=hist.stop_reason, best_step=hist.best_step,
                 train_loss=hist.train_loss, norms=hist.norms, val_steps=hist.val_steps,
-                val_loss=hist.val_loss, val_seconds=hist.seconds, val_full=evaluate(best, va),
+                val_loss=hist.val_loss, val_seconds=hist.seconds, val_full=evaluate(best, va, **VAL),
                 final_train=float(np.mean(hist.train_loss[-cfg["eval_every"]:])),
                 seconds=time.perf_counter() - t0, cpu_seconds=time.process_time() - c0,
                 num_params=int(best.num_params())), _arrays(best)
@@ -141,7 +144,7 @@ def ship(name, rec, arrays, out, log=say):
     from rnn_edu.lm.capstone import params_from_arrays
     vocab, _, _, te = shakespeare()
     best = params_from_arrays(rec["config"].get("cell", "rnn"), arrays)
-    test = evaluate(best, te)
+    test = evaluate(best, te, **VAL)
     log(f"shipped: {name}, best update {rec['best_step']}: validation {rec['val_full']:.4f}, "
         f"test {test:.4f} nats/char (perplexity {perplexity(test):.2f})")
     samples = {str(T): sample(best, vocab, PROMPT, 400, temperature=T, seed=0) for T in TEMPERATURES}
@@ -178,7 +181,7 @@ def _jobs(parts, settings, max_steps=None):
 
 def _cost(name):
     c = CANDIDATES[name]
-    return c["max_steps"] * c["hidden"] ** 2 * (4 if c.get("cell") == "lstm" else 1)
+    return c["max_steps"] * c["hidden"] ** 2 * {"lstm": 4, "gru": 3}.get(c.get("cell"), 1)
 
 
 def run_jobs(jobs, workers, line, max_steps=None):
@@ -240,6 +243,7 @@ def main(argv=None):
     ap.add_argument("--max-steps", type=int, default=None,
                     help="stop every run after this many updates (a quick try of the pipeline)")
     ap.add_argument("--out", default=str(ASSETS), help="the folder for the two files (default rnn_edu/assets)")
+    ap.add_argument("--keep", default=None, help="also save every candidate's best weights in this folder")
     args = ap.parse_args(argv)
     names = args.settings.split(",") if args.settings else list(COMPARE)
     unknown = sorted(set(names) - set(COMPARE))
@@ -260,6 +264,10 @@ def main(argv=None):
         chosen = min(cands, key=lambda n: cands[n][0]["val_full"])     # validation chooses
         record["main"] = ship(chosen, *cands[chosen], out, log=line.say)
         record["candidates"] = {n: rec for n, (rec, _) in cands.items()}
+        if args.keep:
+            Path(args.keep).mkdir(parents=True, exist_ok=True)
+            for n, (_, arrays) in cands.items():
+                np.savez(Path(args.keep) / f"{n}.npz", **arrays)
     if "compare" in parts:
         old = record.get("compare", {})
         runs = dict(old.get("runs", {}))

@@ -22,6 +22,7 @@ import numpy as np
 
 from .batching import batches, check_choice, PARTITIONS
 from ..clipping import global_norm
+from ..dropout import dropout_mask
 from ..training import update
 from .evaluation import evaluate
 from ..validate import check_positive_finite, check_positive_int
@@ -53,8 +54,8 @@ class LMHistory:
         return len(self.train_loss)
 
 
-def _validate(hist, val_ids, val_chars, t0):
-    v = evaluate(hist.params, val_ids, max_chars=val_chars)
+def _validate(hist, val_ids, val_chars, t0, val_opts):
+    v = evaluate(hist.params, val_ids, max_chars=val_chars, **(val_opts or {}))
     hist.val_steps.append(hist.steps)
     hist.val_loss.append(v)
     hist.seconds.append(time.perf_counter() - t0)
@@ -66,7 +67,7 @@ def _validate(hist, val_ids, val_chars, t0):
 def train_lm(params, train_ids, val_ids, *, optimizer, batch_size=32, num_steps=50,
              partition="sequential", clip_norm=None, epochs=1, max_steps=None, max_seconds=None,
              eval_every=100, val_chars=None, patience=None, seed=0, lr_schedule=None, log=None,
-             progress=None):
+             progress=None, dropout=0.0, val_opts=None):
     """Train a character model; returns an LMHistory (best_params = lowest validation loss).
 
     optimizer: e.g. rnn_edu.optim.Adam(lr=2e-3). batch_size B, num_steps T: the windows.
@@ -78,7 +79,11 @@ def train_lm(params, train_ids, val_ids, *, optimizer, batch_size=32, num_steps=
     validations in a row without a new best (None: never stop early).
     seed: the batches' offsets and order (epoch e uses seed + e). log: a print-like function.
     lr_schedule: a function of the update count (0, 1, ...) giving optimizer.lr for that update.
-    progress: called with the history after every update (e.g. rnn_edu.lm.progress.ProgressLine).
+    progress: called with the history after every update (e.g. rnn_edu.lm.progress.Reporter).
+    dropout: p, the probability of dropping each entry of h_t on its way to the output layer
+    while training (rnn_edu.dropout; a fresh mask per window, drawn from seed); 0: none.
+    Validation never drops. val_opts: more keywords for rnn_edu.lm.evaluation.evaluate
+    (e.g. dict(streams=32)); by default validation reads one stream from zeros.
     """
     check_choice("partition", partition, PARTITIONS)
     if not callable(getattr(optimizer, "step", None)):
@@ -92,6 +97,7 @@ def train_lm(params, train_ids, val_ids, *, optimizer, batch_size=32, num_steps=
     max_seconds = None if max_seconds is None else check_positive_finite("max_seconds", max_seconds)
     V, t0 = params.n_in, time.perf_counter()
     hist = LMHistory(params=params)
+    mask_rng = np.random.default_rng([seed, 1]) if dropout else None
     for epoch in range(epochs):
         h = None
         for xs, targets in batches(train_ids, batch_size, num_steps, V, partition=partition,
@@ -99,16 +105,19 @@ def train_lm(params, train_ids, val_ids, *, optimizer, batch_size=32, num_steps=
             if lr_schedule is not None:
                 optimizer.lr = float(lr_schedule(hist.steps))
             # h: the last window's h_T, carried as a constant (sequential), or zeros (random)
+            mask = None if mask_rng is None else dropout_mask(
+                mask_rng, (num_steps, xs.shape[1], params.W_O.shape[1]), dropout, params.dtype)
             hist.params, value, grads, _, h = update(hist.params, xs, targets,
                                                      h if partition == "sequential" else None,
-                                                     optimizer.step, clip_norm=clip_norm)
+                                                     optimizer.step, clip_norm=clip_norm,
+                                                     dropout_mask=mask)
             hist.train_loss.append(value / num_steps)
             hist.norms.append(global_norm(grads))
             if not np.isfinite(value):
                 hist.stop_reason = "non-finite"
                 return hist
             if hist.steps % eval_every == 0:
-                v = _validate(hist, val_ids, val_chars, t0)
+                v = _validate(hist, val_ids, val_chars, t0, val_opts)
                 if log:
                     log(f"step {hist.steps}: train {np.mean(hist.train_loss[-eval_every:]):.4f} "
                         f"val {v:.4f} nats/char ({hist.seconds[-1]:.0f} s)")
@@ -126,5 +135,5 @@ def train_lm(params, train_ids, val_ids, *, optimizer, batch_size=32, num_steps=
         if hist.stop_reason != "epochs":
             break
     if not hist.val_steps or hist.val_steps[-1] != hist.steps:
-        _validate(hist, val_ids, val_chars, t0)
+        _validate(hist, val_ids, val_chars, t0, val_opts)
     return hist
