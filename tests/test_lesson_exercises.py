@@ -27,6 +27,7 @@ EXERCISES = {
     "04": ["gradient_bound", "float32_overflow_step"],
     "05": ["my_clip_by_norm"],
     "06": ["steps_below"],
+    "08": ["build_vocab", "loss_per_char", "sequential_windows", "adam_step", "temperature_probs"],
 }
 # lesson -> the learner functions that later cells run (use_yours_or_library), first one per cell
 FALLBACKS = {
@@ -34,6 +35,7 @@ FALLBACKS = {
     "03": ["softmax_cross_entropy", "numerical_gradient"],
     "05": ["my_clip_by_norm"],
     "06": ["steps_below"],
+    "08": ["build_vocab", "loss_per_char", "sequential_windows", "adam_step"],
 }
 
 
