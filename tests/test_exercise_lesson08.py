@@ -65,7 +65,8 @@ def test_vocab_right_answers_pass(fn):
     (vocab_with(lambda t: "".join(sorted(set(t + "#")))), "not in the text"),
     (lambda t: set(t), "expected two values"),
     (lambda t: (set(t), {}), "a set, which has no order"),
-    (vocab_with(lambda t: "".join(sorted(set(t))), lambda cs: {i: c for i, c in enumerate(cs)}), "maps ids to characters"),
+    (vocab_with(lambda t: "".join(sorted(set(t))), lambda cs: {i: c for i, c in enumerate(cs)}),
+     "maps ids to characters"),
     (vocab_with(lambda t: "".join(sorted(set(t))), lambda cs: {c: i + 1 for i, c in enumerate(cs)}), "start at 1"),
     (vocab_with(lambda t: "".join(sorted(set(t))), lambda cs: {c: len(cs) - 1 - i for i, c in enumerate(cs)}),
      "its position in the sorted chars"),
@@ -352,8 +353,22 @@ def test_the_fallback_message_does_not_recite_adam():
     def adam_step(w, g, m, v, t, lr, betas=(0.9, 0.999), eps=1e-8):
         w_new, m_new, v_new = adam_right(w, g, m, v, t, lr, betas, eps)
         return w_new * 1.01, m_new, v_new
-    message = assert_hint(lesson08.check_adam_step, adam_step, "see the hints").message
+    message = assert_hint(lesson08.check_adam_step, adam_step, "the hints below go through it").message
     assert "sqrt" not in message and "1 - beta" not in message and "m^" not in message
+
+
+def test_unrecognised_losses_and_windows_are_told_where_to_look_not_the_answer():
+    """No known slip matched: the message gives the numbers and points to the hints, never the formula."""
+    def off(zs, targets):
+        loss, ppl, bits = loss_right(zs, targets)
+        return loss * 1.01, ppl, bits
+    message = assert_hint(lesson08.check_loss_per_char, off, "the hints below go through it").message
+    for giveaway in ("mean", "log", "exp(", "e^", "softmax", "ln"):
+        assert giveaway not in message.split(":", 1)[1], message
+
+    def positions_not_ids(ids, batch_size, num_steps, offset):
+        return windows_right(np.arange(len(ids)), batch_size, num_steps, offset)
+    assert_hint(lesson08.check_sequential_windows, positions_not_ids, "read the values of ids")
 
 
 def test_the_library_step_is_the_optimiser_step_by_step():

@@ -149,14 +149,15 @@ def _diagnose(got, args):
             return False, ("w_new is right, but you returned the corrected m^ and v^: return m_t and v_t "
                            "themselves, which the next step builds on.")
         bad = [n for n, a, b in zip(names[1:], got[1:], want[1:]) if not _same(a, b)]
-        return False, f"w_new is right, but {' and '.join(bad)} differ from rnn_edu's Adam; see the hints."
+        return False, (f"w_new is right, but {' and '.join(bad)} differ from rnn_edu's Adam; the hints below "
+                       f"go through it.")
     if not np.all(np.isfinite(w)):
         cause = (" At t = 1, a correction with t - 1 (t counted from 0) divides by 0." if t == 1 else "")
         return False, f"w_new holds inf or NaN at step t = {t}.{cause}"
     state = "m_new and v_new are right" if _same(m, want[1]) and _same(v, want[2]) else \
         "m_new or v_new differ too"
     return False, (f"w_new differs from rnn_edu's Adam by up to {np.max(np.abs(w - want[0])):.3g} at step "
-                   f"t = {t} ({state}); see the hints.")
+                   f"t = {t} ({state}); the hints below go through it.")
 
 
 def _check(fn, args):
@@ -177,7 +178,7 @@ def _check(fn, args):
             return False, hint
         got.append(array)
     ok, hint = _diagnose(tuple(got), args)
-    if not ok and len(args) == 6 and hint.endswith("see the hints."):      # only the defaults were left out
+    if not ok and len(args) == 6 and hint.endswith("the hints below go through it."):   # only the defaults left out
         hint = ("called without betas and eps, your function takes another step than with them given: "
                 "the defaults are betas=(0.9, 0.999) and eps=1e-8, PyTorch's.")
     return ok, hint

@@ -88,7 +88,7 @@ def _diagnose_loss(got, zs, targets, want):
                     "subtracted before exp without changing the softmax (lesson 03).")
         return "the loss is inf or NaN."
     return (f"the loss per character is {got:.6g}, expected {want:.6g} (N = {N}, V = {zs.shape[1]}); "
-            f"see the hints.")
+            "the hints below go through it.")
 
 
 def _diagnose_perplexity(got, zs, targets, want_loss, want):
@@ -111,7 +111,7 @@ def _diagnose_perplexity(got, zs, targets, want_loss, want):
             return hint
     if np.isinf(got) and np.isinf(np.exp(N * want_loss)):
         return wrong[0][1]
-    return f"the perplexity is {got:.6g}, expected {want:.6g}; see the hints."
+    return f"the perplexity is {got:.6g}, expected {want:.6g}; the hints below go through it."
 
 
 def _diagnose_bits(got, want_loss, want):
@@ -123,7 +123,7 @@ def _diagnose_bits(got, want_loss, want):
     for value, hint in wrong:
         if _close(got, value) and not _close(value, want):
             return hint
-    return f"the bits per character are {got:.6g}, expected {want:.6g}; see the hints."
+    return f"the bits per character are {got:.6g}, expected {want:.6g}; the hints below go through it."
 
 
 NAMES = ("zs", "targets")

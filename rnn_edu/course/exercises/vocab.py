@@ -114,7 +114,8 @@ def _check(fn, text):
         return False, hint
     ids = np.array([table[c] for c in text])
     if not np.array_equal(ids, Vocab.from_text(text).encode(text)):   # cannot differ once both match
-        return False, "encoding the text with char_to_id does not give rnn_edu's ids; see the hints."
+        return False, ("encoding the text with char_to_id does not give rnn_edu's ids; the hints below go "
+                       "through it.")
     return True, ""
 
 

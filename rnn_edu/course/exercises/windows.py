@@ -116,7 +116,8 @@ def _diagnose(got, want, B, T, offset, n):
                        f"{T} characters the streams hold, and no shorter last one.")
     for (X, Y), (wx, wy) in zip(got, want):
         if not (np.array_equal(X, wx) and np.array_equal(Y, wy)):
-            return False, "the windows differ from rnn_edu's seq_data_iter_sequential; see the hints."
+            return False, ("the windows differ from rnn_edu's seq_data_iter_sequential; the hints below go "
+                           "through it.")
     return True, ""
 
 
