@@ -755,6 +755,49 @@ def test_08_the_sequential_state_quiz_feedback_fits_its_option():
     assert not q.check(option).correct
 
 
+def test_08_what_the_new_exercises_print_and_say():
+    """Issue 21, item 21 (in part): the fallback cells of lesson 08's four new exercises, recomputed with
+    rnn_edu's functions. The all-zero output layer is the uniform guess exactly; the untrained p0 comes out
+    slightly above perplexity 65; row 0 of sequential windows reads on without a gap; Adam's rare gradient
+    moves the weight by 1.0 eta at step 1 and 2.1 eta at step 1000 (the 2.1 of cell 030a7172)."""
+    from rnn_edu.course.exercises import lesson08
+    from rnn_edu.lm.batching import one_hot_window
+    from rnn_edu.lm.corpus import shakespeare
+    vocab, train_ids, val_ids, test_ids = shakespeare()
+    V = len(vocab)
+    cells = {c.get("id"): c for c in _cells("08")}
+
+    def shown(cell_id):
+        return "".join("".join(o.get("text", "")) for o in cells[cell_id].get("outputs", []))
+    p0 = rnn_edu.init_params(V, 32, V, seed=0)
+    uniform = p0.from_named({**p0.named_arrays(), "W_O": np.zeros((V, 32)), "b_o": np.zeros(V)})
+    x = one_hot_window(val_ids[:5000, None], V, np.float64)
+    found = {}
+    for label, net in [("all-zero output", uniform), ("untrained p0", p0)]:
+        nats, ppl, bits = lesson08.library_loss_per_char(rnn_edu.forward(net, x).zs[:, 0], val_ids[1:5001])
+        found[label] = ppl
+        line = (f"{label:16s} {nats:.4f} nats/char, {bits:.2f} bits/char, perplexity {ppl:.2f}; "
+                f"evaluate: {nats:.4f} nats/char")
+        assert not shown("ex08-loss-use") or line in shown("ex08-loss-use"), line
+    assert abs(found["all-zero output"] - 65) < 1e-9 and 65 < found["untrained p0"] < 70
+    states("08", "ex08-loss-read", "gives the uniform guess exactly", "perplexity 65",
+           "its perplexity comes out slightly above 65")
+    first = lesson08.library_sequential_windows(val_ids[:1000], 4, 30, 3)[:3]
+    assert np.array_equal(np.concatenate([X[:, 0] for X, _ in first]), val_ids[3:93])
+    assert not shown("ex08-windows-use") or "without a gap: True" in shown("ex08-windows-use")
+    w, m, v, moves = np.zeros(1), np.zeros(1), np.zeros(1), []
+    for t in range(1, 1001):
+        new, m, v = lesson08.library_adam_step(w, np.array([3.0 if t in (1, 1000) else 0.0]), m, v, t, 0.002)
+        moves.append(abs(new - w).item() / 0.002)
+        w = new
+    assert [f"{moves[0]:.1f}", f"{moves[-1]:.1f}"] == ["1.0", "2.1"]
+    for t, size in [(1, "1.0"), (1000, "2.1")]:
+        assert not shown("ex08-adam-use") or f"step {t:4d}: the weight moves by {size} eta" in shown("ex08-adam-use")
+    chars, table = lesson08.library_build_vocab(vocab.decode(train_ids[:5000]) + vocab.chars)
+    assert chars == vocab.chars and [table[c] for c in chars] == list(range(V))
+    assert not shown("ex08-vocab-use") or "vocabulary: True" in shown("ex08-vocab-use")
+
+
 def test_08_bits_per_character():
     """Issue 21, item 21 (in part): bits per character beside nats; the uniform guess's 6.02 bits."""
     states("08", "46e6d55f", "**bits per character**", r"$\bar L / \ln 2$", r"$\log_2 65 \approx 6.02$")

@@ -39,7 +39,7 @@ def hint_texts():
 
 def test_every_exercise_has_two_or_three_hints_and_its_lesson():
     found = exercises_in_lessons()
-    assert len(found) == 21
+    assert len(found) == 25
     table = hints.parse(hints.SOURCE_PATH.read_text(encoding="utf-8"))
     assert {eid: h.lesson for eid, h in table.items()} == found
     assert all(2 <= len(h.hints) <= 3 and h.title for h in table.values())
@@ -78,7 +78,7 @@ def test_malformed_hints_are_refused(bad):
 
 def test_no_hint_is_readable_in_the_learner_edition_or_the_packed_file():
     texts = hint_texts()
-    assert len(texts) >= 2 * 21
+    assert len(texts) >= 2 * 25
     packed = hints.PACKED_PATH.read_text(encoding="ascii")
     assert set(packed.partition("\n")[2]) <= set("ABCDEFGHIJKLMNOP\n")
     for path in LESSONS:

@@ -1,6 +1,6 @@
 """Two rules that hold for every exercise of the course (issue 22, items 1 and 5).
 
-1. What a checker accepts, the later cells can use.  For each of the ten exercises whose
+1. What a checker accepts, the later cells can use.  For each of the fourteen exercises whose
    function a later cell runs (through `use_yours_or_library`), the learner's function is
    written in every form its checker accepts (a `(clipped, norm)` pair, a list instead of an
    array, a generator of windows, a one-number array for a loss, ...); the checker must pass it,
@@ -13,7 +13,8 @@
 2. One rule for inputs.  A function that returns the right result but changes one of its
    arguments in place gets the same verdict from every checker that hands it arrays, lists or
    parameter containers: not passed, with the same sentence naming the argument.  (windows,
-   steps_below and the value exercises receive only numbers, which cannot be changed in place.)
+   steps_below and the value exercises receive only numbers, and build_vocab a string, which cannot
+   be changed in place.)
 """
 import json
 import os
@@ -75,6 +76,11 @@ RIGHT = [
     (lesson07.check_lstm_step_backward, lesson07.library_lstm_step_backward, 1, "dc_t"),
     (lesson07.check_gru_step_forward, lesson07.library_gru_step_forward, 1, "h_prev"),
     (lesson08.check_temperature_probs, lesson08.library_temperature_probs, 0, "z"),
+    (lesson08.check_loss_per_char, lesson08.library_loss_per_char, 0, "zs"),
+    (lesson08.check_sequential_windows, lesson08.library_sequential_windows, 0, "ids"),
+    (lesson08.check_adam_step, lesson08.library_adam_step, 2, "m"),
+    (lesson08.check_adam_step, lesson08.library_adam_step, 3, "v"),
+    (lesson08.check_adam_step, lesson08.library_adam_step, 1, "g"),
     (training.check_train_on_windows, training.library_train_on_windows, 0, "params"),
 ]
 IDS = [checker.__name__ for checker, *_ in RIGHT]
@@ -218,6 +224,31 @@ def _forms_lstm(ns):
             "float32": form(lambda h, c: (h.astype(np.float32), c.astype(np.float32)))}
 
 
+def _forms_vocab(ns):
+    f = lesson08.library_build_vocab
+    return {"(str, dict)": f, "(list, dict)": lambda text: (list(f(text)[0]), f(text)[1]),
+            "[array of str, dict]": lambda text: [np.array(list(f(text)[0])), f(text)[1]]}
+
+
+def _forms_loss_per_char(ns):
+    f = lesson08.library_loss_per_char
+    return {"(float, float, float)": f, "list": lambda *a: list(f(*a)), "array": lambda *a: np.array(f(*a)),
+            "(np.float64, 0-d array, float)": lambda *a: (np.float64(f(*a)[0]), np.array(f(*a)[1]), f(*a)[2])}
+
+
+def _forms_seq_windows(ns):
+    f = lesson08.library_sequential_windows
+    return {"list of tuples": f, "generator": lambda *a: (p for p in f(*a)),
+            "list of lists of lists": lambda *a: [[x.tolist(), y.tolist()] for x, y in f(*a)],
+            "tuple of float arrays": lambda *a: tuple((x.astype(float), y.astype(float)) for x, y in f(*a))}
+
+
+def _forms_adam(ns):
+    f = lesson08.library_adam_step
+    return {"tuple": f, "list": lambda *a, **k: list(f(*a, **k)),
+            "nested lists": lambda *a, **k: tuple(x.tolist() for x in f(*a, **k))}
+
+
 # (lesson, the fallback cell, {learner name: (checker, forms)})
 FALLBACKS = [
     ("01_training_an_rnn.ipynb", "ex01-rnn-forward-fallback",
@@ -235,6 +266,12 @@ FALLBACKS = [
      {"my_clip_by_norm": (lesson05.check_clip_by_norm, _forms_clip)}),
     ("06_long_term_dependencies.ipynb", "7e437c41", {"steps_below": (lesson06.check_steps_below, _forms_steps)}),
     ("07_gated_cells.ipynb", "l07-fallback", {"lstm_step_forward": (lesson07.check_lstm_step_forward, _forms_lstm)}),
+    ("08_capstone_char_lm.ipynb", "ex08-vocab-use", {"build_vocab": (lesson08.check_build_vocab, _forms_vocab)}),
+    ("08_capstone_char_lm.ipynb", "ex08-loss-use",
+     {"loss_per_char": (lesson08.check_loss_per_char, _forms_loss_per_char)}),
+    ("08_capstone_char_lm.ipynb", "ex08-windows-use",
+     {"sequential_windows": (lesson08.check_sequential_windows, _forms_seq_windows)}),
+    ("08_capstone_char_lm.ipynb", "ex08-adam-use", {"adam_step": (lesson08.check_adam_step, _forms_adam)}),
 ]
 CASES = [(nb, cell, name, checker, forms) for nb, cell, learners in FALLBACKS
          for name, (checker, forms) in learners.items()]

@@ -7,7 +7,7 @@ import pytest
 import rnn_edu
 from rnn_edu.course.exercises import ExerciseResult, use_yours_or_library
 from rnn_edu.course.exercises import (bptt, forward, gradcheck, lesson00, lesson01, lesson02, lesson03,
-                               lesson04, lesson05, lesson06, lesson07, loss, training)
+                               lesson04, lesson05, lesson06, lesson07, lesson08, loss, training)
 
 
 def make_stub(name):
@@ -35,6 +35,11 @@ FUNCTION_CHECKERS = [
     (lesson07.check_lstm_step_forward, "lstm_step_forward"),
     (lesson07.check_lstm_step_backward, "lstm_step_backward"),
     (lesson07.check_gru_step_forward, "gru_step_forward"),
+    (lesson08.check_build_vocab, "build_vocab"),
+    (lesson08.check_loss_per_char, "loss_per_char"),
+    (lesson08.check_sequential_windows, "sequential_windows"),
+    (lesson08.check_adam_step, "adam_step"),
+    (lesson08.check_temperature_probs, "temperature_probs"),
 ]
 
 VALUE_CHECKERS = [
@@ -136,6 +141,11 @@ def test_fallback_never_raises_even_if_the_checker_does(capsys):
     (lesson07.check_lstm_step_forward, lesson07.library_lstm_step_forward),
     (lesson07.check_lstm_step_backward, lesson07.library_lstm_step_backward),
     (lesson07.check_gru_step_forward, lesson07.library_gru_step_forward),
+    (lesson08.check_build_vocab, lesson08.library_build_vocab),
+    (lesson08.check_loss_per_char, lesson08.library_loss_per_char),
+    (lesson08.check_sequential_windows, lesson08.library_sequential_windows),
+    (lesson08.check_adam_step, lesson08.library_adam_step),
+    (lesson08.check_temperature_probs, lesson08.library_temperature_probs),
 ])
 def test_every_library_fallback_passes_its_own_checker(checker, library):
     """A fallback must be a drop-in for the learner's function: same signature, same results."""

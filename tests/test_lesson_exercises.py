@@ -28,6 +28,7 @@ EXERCISES = {
     "05": ["my_clip_by_norm"],
     "06": ["steps_below"],
     "07": ["lstm_step_forward", "lstm_step_backward", "gru_step_forward"],
+    "08": ["build_vocab", "loss_per_char", "sequential_windows", "adam_step", "temperature_probs"],
 }
 # lesson -> the learner functions that later cells run (use_yours_or_library), first one per cell
 FALLBACKS = {
@@ -36,6 +37,7 @@ FALLBACKS = {
     "05": ["my_clip_by_norm"],
     "06": ["steps_below"],
     "07": ["lstm_step_forward"],
+    "08": ["build_vocab", "loss_per_char", "sequential_windows", "adam_step"],
 }
 
 

@@ -1,14 +1,27 @@
-"""Lesson 08 exercise: the next-character distribution at a temperature.
+"""Lesson 08's exercises, in the order the lesson asks for them:
+
+    build_vocab(text)                                  the vocabulary            (exercises.vocab)
+    loss_per_char(zs, targets)                         loss, perplexity, bits    (exercises.perplexity)
+    sequential_windows(ids, batch_size, num_steps, offset)   minibatch windows   (exercises.windows)
+    adam_step(w, g, m, v, t, lr, betas, eps)           one Adam update           (exercises.adam)
+    temperature_probs(z, T)                            the distribution at a temperature (below)
+
+The temperature exercise:
 
     p = softmax(z / T),   softmax(s)_k = exp(s_k - max(s)) / sum_j exp(s_j - max(s))
 
 `check_temperature_probs(fn)` compares the learner's fn(z, T) with rnn_edu.lm.sampling.next_char_probs;
-`library_temperature_probs` is that function (the fallback).
+`library_temperature_probs` is that function (the fallback). Each other exercise has its check_* and
+library_* in its own module, imported here so the lesson reaches all five as lesson08.<name>.
 """
 import numpy as np
 
 from rnn_edu.lm.sampling import next_char_probs
 from . import ExerciseResult, as_array, as_numbers, call_unchanged, function_name, reads_result, run_checks
+from .adam import check_adam_step, library_adam_step  # noqa: F401 (the lesson's names)
+from .perplexity import check_loss_per_char, library_loss_per_char  # noqa: F401
+from .vocab import check_build_vocab, library_build_vocab  # noqa: F401
+from .windows import check_sequential_windows, library_sequential_windows  # noqa: F401
 
 
 def library_temperature_probs(z, T):
