@@ -46,8 +46,9 @@ ASSETS = ROOT / "rnn_edu" / "assets"
 # sequential batches of 32 rows x 64 characters, at most 4000 updates, validation every 250.
 RECIPE = dict(batch_size=32, num_steps=64, lr=2e-3, lr_final=2e-4, clip_norm=5.0, partition="sequential",
               max_steps=4000, eval_every=250, val_chars=20000, patience=4, seed=0, dropout=0.25)
-# How validation reads the part: 32 pieces side by side, each from zeros (see lm/evaluation.py)
-VAL = dict(streams=32)
+# How a part is scored (rnn_edu/lm/evaluation.py): cut into 32 pieces read side by side, each
+# after a warm-up on the 200 characters before it (for the first piece, the end of the part before)
+VAL = dict(streams=32, warmup=200)
 # The candidates for the shipped model: validation chooses among them (the lowest loss on the
 # whole validation part); only the chosen one is evaluated on the test part, once.
 CANDIDATES = {
@@ -80,6 +81,14 @@ def linear_decay(lr, lr_final, steps):
     return lambda s: lr + (lr_final - lr) * min(s, steps) / steps
 
 
+def score(params, part):
+    """Loss per character on the whole validation or test part, as VAL says; the warm-up of the
+    first piece reads the end of the part before it (training text before validation, ...)."""
+    _, tr, va, te = shakespeare()
+    ids, before = {"validation": (va, tr), "test": (te, va)}[part]
+    return evaluate(params, ids, context=before, **VAL)
+
+
 def say(text):
     print(text, flush=True)
 
@@ -95,7 +104,7 @@ def run_main(cfg=MAIN, max_steps=None, log=say, progress=None):
                     epochs=100, max_steps=steps, eval_every=cfg["eval_every"], val_chars=cfg["val_chars"],
                     patience=cfg["patience"], seed=cfg["seed"],
                     lr_schedule=linear_decay(cfg["lr"], cfg["lr_final"], cfg["max_steps"]), log=log,
-                    progress=progress, dropout=cfg.get("dropout", 0.0), val_opts=VAL)
+                    progress=progress, dropout=cfg.get("dropout", 0.0), val_opts=dict(streams=VAL["streams"]))
     return hist, vocab, va, te
 
 
@@ -133,7 +142,7 @@ def candidate_record(name, log=None, progress=None, max_steps=None):
     best = hist.best_params
     return dict(config=cfg, steps=hist.steps, stop_reason=hist.stop_reason, best_step=hist.best_step,
                 train_loss=hist.train_loss, norms=hist.norms, val_steps=hist.val_steps,
-                val_loss=hist.val_loss, val_seconds=hist.seconds, val_full=evaluate(best, va, **VAL),
+                val_loss=hist.val_loss, val_seconds=hist.seconds, val_full=score(best, "validation"),
                 final_train=float(np.mean(hist.train_loss[-cfg["eval_every"]:])),
                 seconds=time.perf_counter() - t0, cpu_seconds=time.process_time() - c0,
                 num_params=int(best.num_params())), _arrays(best)
@@ -144,7 +153,7 @@ def ship(name, rec, arrays, out, log=say):
     from rnn_edu.lm.capstone import params_from_arrays
     vocab, _, _, te = shakespeare()
     best = params_from_arrays(rec["config"].get("cell", "rnn"), arrays)
-    test = evaluate(best, te, **VAL)
+    test = score(best, "test")
     log(f"shipped: {name}, best update {rec['best_step']}: validation {rec['val_full']:.4f}, "
         f"test {test:.4f} nats/char (perplexity {perplexity(test):.2f})")
     samples = {str(T): sample(best, vocab, PROMPT, 400, temperature=T, seed=0) for T in TEMPERATURES}

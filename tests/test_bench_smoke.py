@@ -113,3 +113,15 @@ def test_report_has_gated_rows_and_targets():
     assert "- GRU float32 H=32: rnn_edu / torch = 0.50 (target <= 1.0): holds" in targets
     assert "- RNN float32 H=512: rnn_edu / torch = 1.20 (target <= 1.3): holds" in targets
     assert len([t for t in targets if "rnn_edu / torch" in t]) == 18
+
+
+@pytest.mark.parametrize("name", ["LSTM", "GRU"])
+def test_lm_bench_gated_recipes_train_and_score_both_ways(name):
+    import lm_bench
+    from rnn_edu.lm.corpus import shakespeare
+    vocab, tr, va, _ = shakespeare()
+    recipe = dict(getattr(lm_bench, name), hidden=16)
+    r = lm_bench.quality_run(recipe, 0.3, (vocab, tr, va[:3000]))
+    assert r["updates"] >= 1 and r["chars"] == 32 * 64 * r["updates"]
+    assert all(np.isfinite(r[k]) and r[k] < 4.3 for k in ("val", "val_zeros", "val_warm"))
+    assert lm_bench.describe(recipe).startswith(name)

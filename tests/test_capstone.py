@@ -61,13 +61,12 @@ def test_a_comparison_run_reproduces_its_first_steps(script, record):
     np.testing.assert_allclose(r["train_loss"], stored["train_loss"][:12], rtol=2e-3)
 
 
-def test_the_stored_weights_give_the_stored_losses(record):
+def test_the_stored_weights_give_the_stored_losses(script, record):
     main = record["main"]
     params = load_capstone_params()
-    vocab, _, va, te = shakespeare()
     assert params.dtype == np.float32 and params.num_params() == main["num_params"]
-    assert evaluate(params, va) == pytest.approx(main["val_full"], rel=1e-5)
-    test = evaluate(params, te)
+    assert script.score(params, "validation") == pytest.approx(main["val_full"], rel=1e-5)
+    test = script.score(params, "test")
     assert test == pytest.approx(main["test"], rel=1e-5)
     assert main["test_perplexity"] == pytest.approx(perplexity(test), rel=1e-5)
     assert main["best_step"] == main["val_steps"][int(np.argmin(main["val_loss"]))]
