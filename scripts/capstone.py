@@ -46,6 +46,7 @@ COMPARE = {
     "sgd_sequential_noclip": dict(optimizer="sgd", lr=0.2, partition="sequential", clip_norm=None),
     "lstm_adam_sequential_clip": dict(optimizer="adam", lr=5e-3, partition="sequential", clip_norm=5.0,
                                       cell="lstm"),
+    "lstm_adam_random_clip": dict(optimizer="adam", lr=5e-3, partition="random", clip_norm=5.0, cell="lstm"),
 }
 SEEDS = (0, 1)
 TEMPERATURES = (0.0, 0.5, 0.8, 1.0, 1.5)

@@ -70,7 +70,7 @@ def _validate(hist, val_ids, val_chars, t0, context, warmup):
 def train_lm(params, train_ids, val_ids, *, optimizer, batch_size=32, num_steps=50,
              partition="sequential", clip_norm=None, epochs=1, max_steps=None, max_seconds=None,
              eval_every=100, val_chars=None, val_warmup=VAL_WARMUP, patience=None, seed=0,
-             lr_schedule=None, log=None):
+             lr_schedule=None, log=None, on_validate=None):
     """Train a character model; returns an LMHistory (best_params = lowest validation loss).
 
     optimizer: e.g. rnn_edu.optim.Adam(lr=2e-3). batch_size B, num_steps T: the windows.
@@ -87,6 +87,8 @@ def train_lm(params, train_ids, val_ids, *, optimizer, batch_size=32, num_steps=
     validations in a row without a new best (None: never stop early).
     seed: the batches' offsets and order (epoch e uses seed + e). log: a print-like function.
     lr_schedule: a function of the update count (0, 1, ...) giving optimizer.lr for that update.
+    on_validate: a function called with the LMHistory after each validation (hist.params are the
+    weights just validated), e.g. to measure them (rnn_edu/studies/lm_trap.py).
     """
     check_choice("partition", partition, PARTITIONS)
     if not callable(getattr(optimizer, "step", None)):
@@ -121,6 +123,8 @@ def train_lm(params, train_ids, val_ids, *, optimizer, batch_size=32, num_steps=
                 return hist
             if hist.steps % eval_every == 0:
                 v = _validate(hist, val_ids, val_chars, t0, context, val_warmup)
+                if on_validate:
+                    on_validate(hist)
                 if log:
                     log(f"step {hist.steps}: train {np.mean(hist.train_loss[-eval_every:]):.4f} "
                         f"val {v:.4f} nats/char ({hist.seconds[-1]:.0f} s)")
@@ -137,4 +141,6 @@ def train_lm(params, train_ids, val_ids, *, optimizer, batch_size=32, num_steps=
             break
     if not hist.val_steps or hist.val_steps[-1] != hist.steps:
         _validate(hist, val_ids, val_chars, t0, context, val_warmup)
+        if on_validate:
+            on_validate(hist)
     return hist
