@@ -82,7 +82,7 @@ def detail(p, vocab, tr, va, te):
         return dict(loss=float(r["loss"][-1000:].mean()), max_c=float(r["max_c"][-1000:].max()),
                     median_max_c=float(np.median(r["max_c"][-1000:])),
                     saturated_ifo=[float(x) for x in r["saturated"][-1000:].mean(axis=0)])
-    n = 20000
+    n, parts = 20000, (("train", tr), ("validation", va), ("test", te))
     return dict(
         scores=dict(val_zero=evaluate(p, va, max_chars=n), val_drop2=evaluate(p, va[2:], max_chars=n),
                     val_warm=evaluate(p, va, max_chars=n, warmup=VAL_WARMUP, context=tr),
@@ -92,9 +92,19 @@ def detail(p, vocab, tr, va, te):
         trapped_prediction_share=float(counts.max() / 1000),
         max_c_first_steps=[float(x) for x in trapped_run["max_c"][:60]],
         max_c_first_steps_working=[float(x) for x in ok_run["max_c"][:60]],
-        rates={part: S.trap_rates(p, ids, N_DETAIL, 10, nl) for part, ids in
-               (("train", tr), ("validation", va), ("test", te))},
+        rates={part: S.trap_rates(p, ids, N_DETAIL, 10, nl) for part, ids in parts},
+        warm_trapped_begin={part: warm_trapped_begin(p, vocab, ids, nl) for part, ids in parts},
         openings=S.openings(p, vocab, OPENINGS, va[len("\n\nGREMIO:"):600]))
+
+
+def warm_trapped_begin(p, vocab, ids, nl):
+    """The first 3 characters read (from zeros) by each stream still trapped after its warm-up."""
+    out = []
+    for i, kind in enumerate(S.KINDS):
+        starts = S.start_points(ids, kind, N_DETAIL, 10 + i, nl)     # as trap_rates draws them
+        caught = S.trapped(S.start_losses(p, ids, starts, S.WARMUP), len(vocab))
+        out += [vocab.decode(ids[b:b + 3]) for b in starts[caught] - S.WARMUP]
+    return out
 
 
 def torch_compare(data, dtype, steps=400, seed=1):
@@ -143,6 +153,8 @@ def torch_compare(data, dtype, steps=400, seed=1):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--no-torch", action="store_true")
+    ap.add_argument("--detail-only", action="store_true",
+                    help="re-measure the stored weights only; keep the stored runs and PyTorch comparison")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     vocab, tr, va, te = shakespeare()
@@ -152,7 +164,9 @@ def main(argv=None):
                                 n_curve=N_CURVE, n_detail=N_DETAIL, length=S.LENGTH, tail=S.TAIL,
                                 warmup=S.WARMUP, val_warmup=VAL_WARMUP, sat=S.SAT, shipped=SHIPPED),
                   runs={})
-    for name in RUNS:
+    if args.detail_only:
+        record["runs"], keep["params"], args.no_torch = old["runs"], S.load_trapped_params(), True
+    for name in (() if args.detail_only else RUNS):
         record["runs"][name] = []
         for seed in capstone.SEEDS:
             r = run(name, seed, data, keep)
@@ -160,7 +174,8 @@ def main(argv=None):
                   f"trapped {r['trap_blank']} ({time.perf_counter() - t0:.0f} s)", flush=True)
             record["runs"][name].append(r)
     p = keep["params"]
-    np.savez_compressed(ASSETS / S.WEIGHTS, **{k: v.astype(np.float32) for k, v in p.named_arrays().items()})
+    if not args.detail_only:
+        np.savez_compressed(ASSETS / S.WEIGHTS, **{k: v.astype(np.float32) for k, v in p.named_arrays().items()})
     record["detail"] = detail(p, vocab, tr, va, te)
     print(json.dumps(record["detail"]["scores"]), json.dumps(record["detail"]["rates"]), flush=True)
     record["torch"] = old.get("torch")

@@ -18,9 +18,10 @@ above a uniform guess. What this module measures, on given weights:
     trapped(losses, V)               a stream is trapped when that tail loss exceeds log V, the
                                      loss of a uniform guess (the trapped level is about 6.3,
                                      a working stream's about 2.2)
-    start_points(ids, kind, n, seed) n seeded random positions of one kind: 'blank line' (the
-                                     character there is a newline), 'line start' (the first
-                                     character of a line), 'mid-line' (any other)
+    start_points(ids, kind, n, seed) n seeded random positions of one kind: 'blank line' (two
+                                     newlines, the gap between two speeches, where the validation
+                                     part begins), 'line end' (a newline followed by text),
+                                     'line start' (a line's first character), 'mid-line' (others)
     trap_rates(params, ids, n, seed) the share of trapped streams per kind, from zeros and after
                                      a warm-up of WARMUP characters of the text before the start
     openings(params, vocab, texts, follow)
@@ -43,7 +44,7 @@ from ..lm.evaluation import log_softmax_at
 RECORD, WEIGHTS = "lm_trap.json", "lm_trap_weights.npz"
 LENGTH, TAIL, WARMUP = 300, 100, 200       # characters per stream, scored tail, warm-up
 SAT = 0.01                                 # a gate is saturated below SAT or above 1 - SAT
-KINDS = ("blank line", "line start", "mid-line")
+KINDS = ("blank line", "line end", "line start", "mid-line")
 
 
 def stream_profile(params, ids):
@@ -84,8 +85,9 @@ def start_points(ids, kind, n, seed, newline, lo=WARMUP, length=LENGTH):
     """n distinct random positions p in [lo, len(ids) - length - 1) where ids[p] is of `kind`."""
     ids = np.asarray(ids)
     p = np.arange(lo, len(ids) - length - 1)
-    here, before = ids[p] == newline, ids[p - 1] == newline
-    mask = {"blank line": here, "line start": before & ~here, "mid-line": ~before & ~here}
+    here, before, after = ids[p] == newline, ids[p - 1] == newline, ids[p + 1] == newline
+    mask = {"blank line": here & after, "line end": here & ~after, "line start": before & ~here,
+            "mid-line": ~before & ~here}
     if kind not in mask:
         raise ValueError(f"kind: expected one of {KINDS}, got {kind!r}.")
     return np.sort(np.random.default_rng(seed).choice(p[mask[kind]], n, replace=False))
