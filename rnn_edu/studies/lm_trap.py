@@ -38,8 +38,6 @@ import numpy as np
 
 from ..forward import forward
 from ..gated_params import LSTMParams
-from ..lm.batching import one_hot_window
-from ..lm.evaluation import log_softmax_at
 
 RECORD, WEIGHTS = "lm_trap.json", "lm_trap_weights.npz"
 LENGTH, TAIL, WARMUP = 300, 100, 200       # characters per stream, scored tail, warm-up
@@ -47,17 +45,29 @@ SAT = 0.01                                 # a gate is saturated below SAT or ab
 KINDS = ("blank line", "line end", "line start", "mid-line")
 
 
+def _inputs(ids, params):
+    """(T, B) ids -> (T, B, V) one-hot inputs in the params' dtype."""
+    return np.eye(params.n_in, dtype=params.dtype)[np.asarray(ids, np.intp)]
+
+
+def _log_probs(zs, targets):
+    """log softmax(z)[target] in float64, for zs (..., V) and targets (...)."""
+    zs = zs.astype(np.float64)
+    lse = np.log(np.exp(zs - zs.max(axis=-1, keepdims=True)).sum(axis=-1)) + zs.max(axis=-1)
+    return np.take_along_axis(zs, np.asarray(targets, np.intp)[..., None], axis=-1)[..., 0] - lse
+
+
 def stream_profile(params, ids):
     """One stream from zeros over ids (an LSTM). Returns a dict of per-step arrays:
     loss (n,) nats, max_c (n,) = max_j |c_t[j]|, saturated (n, 3) shares of i, f, o in
     [0, SAT) or (1 - SAT, 1], and argmax (n,) the most probable next character."""
     ids = np.asarray(ids)
-    fwd = forward(params, one_hot_window(ids[:-1, None], params.n_in, params.dtype))
+    fwd = forward(params, _inputs(ids[:-1, None], params))
     cs, gates = fwd.caches[0][3][:, 0], fwd.caches[0][5][:, 0]     # c_t (n, H); [i, f, g, o] (n, 4H)
     H = cs.shape[1]
     sat = [((g < SAT) | (g > 1 - SAT)).mean(axis=1) for g in (gates[:, :H], gates[:, H:2 * H], gates[:, 3 * H:])]
-    zs = fwd.zs[:, 0].astype(np.float64)
-    return dict(loss=-log_softmax_at(zs, ids[1:].astype(np.intp)), max_c=np.abs(cs).max(axis=1),
+    zs = fwd.zs[:, 0]
+    return dict(loss=-_log_probs(zs, ids[1:]), max_c=np.abs(cs).max(axis=1),
                 saturated=np.stack(sat, axis=1), argmax=zs.argmax(axis=1))
 
 
@@ -71,8 +81,8 @@ def start_losses(params, ids, starts, warmup=0, length=LENGTH, tail=TAIL):
         raise ValueError(f"starts: expected positions in [{warmup}, {len(ids) - length - 1}], "
                          f"got {starts.min()} to {starts.max()}.")
     rows = starts[None, :] - warmup + np.arange(warmup + length)[:, None]
-    fwd = forward(params, one_hot_window(ids[rows], params.n_in, params.dtype))
-    lp = log_softmax_at(fwd.zs[-tail:].astype(np.float64), ids[rows[-tail:] + 1].astype(np.intp))
+    fwd = forward(params, _inputs(ids[rows], params))
+    lp = _log_probs(fwd.zs[-tail:], ids[rows[-tail:] + 1])
     return -lp.mean(axis=0)
 
 
