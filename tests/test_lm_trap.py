@@ -116,6 +116,7 @@ def _study_script():
     return mod
 
 
+@pytest.mark.torch
 def test_pytorch_trains_the_same_run_update_by_update(record, data):
     """No bug: in float64 PyTorch and rnn_edu agree at every update (re-run: the first 3)."""
     torch_or_skip()
