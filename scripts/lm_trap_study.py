@@ -39,6 +39,7 @@ from rnn_edu.lm.evaluation import evaluate  # noqa: E402
 from rnn_edu.lm.training import VAL_WARMUP, train_lm  # noqa: E402
 from rnn_edu.optim import Adam  # noqa: E402
 from rnn_edu.studies import lm_trap as S  # noqa: E402
+from rnn_edu.forward import forward  # noqa: E402
 from rnn_edu.training import update  # noqa: E402
 
 ASSETS = ROOT / "rnn_edu" / "assets"
@@ -70,7 +71,8 @@ def run(name, seed, data, keep):
                  val_chars=c["val_chars"], seed=seed, on_validate=measure)
     tl = np.array(h.train_loss)
     return dict(seed=seed, val_steps=h.val_steps, val_warm=h.val_loss, **rec,
-                final_train=float(tl[-c["eval_every"]:].mean()), max_train_after_50=float(tl[50:].max()))
+                final_train=float(tl[-c["eval_every"]:].mean()),
+                max_train_after_50=float(tl[50:].max()) if len(tl) > 50 else None)
 
 
 def detail(p, vocab, tr, va, te):
@@ -95,6 +97,26 @@ def detail(p, vocab, tr, va, te):
         rates={part: S.trap_rates(p, ids, N_DETAIL, 10, nl) for part, ids in parts},
         warm_trapped_begin={part: warm_trapped_begin(p, vocab, ids, nl) for part, ids in parts},
         openings=S.openings(p, vocab, OPENINGS, va[len("\n\nGREMIO:"):600]))
+
+
+def training_rows(data, seed, steps=400):
+    """The sequential LSTM run again, as train_lm trains it, with each row's loss per character in
+    every window (from a forward pass with the weights and carried state the update starts from)."""
+    vocab, tr, va = data
+    c = {**capstone.SMALL, **capstone.COMPARE["lstm_adam_sequential_clip"]}
+    V, T = len(vocab), c["num_steps"]
+    p = init_params(V, c["hidden"], V, seed=seed, dtype=np.float32, cell="lstm")
+    adam, h, rows, means = Adam(c["lr"]), None, [], []
+    for k, (xs, ys) in enumerate(batches(tr, c["batch_size"], T, V, partition="sequential", seed=seed)):
+        z = forward(p, xs, h0=h).zs
+        rows.append(-S.log_probs(z, ys).mean(axis=0))                 # (B,) nats per character
+        p, value, _, _, h = update(p, xs, ys, h, adam.step, clip_norm=c["clip_norm"])
+        means.append(value / T)
+        if k + 1 >= steps:
+            break
+    rows = np.array(rows)
+    return dict(seed=seed, max_row_after_50=float(rows[50:].max()) if len(rows) > 50 else None,
+                max_mean_gap=float(np.abs(rows.mean(axis=1) - means).max()))
 
 
 def warm_trapped_begin(p, vocab, ids, nl):
@@ -177,6 +199,8 @@ def main(argv=None):
     if not args.detail_only:
         np.savez_compressed(ASSETS / S.WEIGHTS, **{k: v.astype(np.float32) for k, v in p.named_arrays().items()})
     record["detail"] = detail(p, vocab, tr, va, te)
+    record["training_rows"] = [training_rows(data, seed) for seed in capstone.SEEDS]
+    print(record["training_rows"], flush=True)
     print(json.dumps(record["detail"]["scores"]), json.dumps(record["detail"]["rates"]), flush=True)
     record["torch"] = old.get("torch")
     path.write_text(json.dumps(record, indent=None, separators=(",", ":")))

@@ -128,3 +128,18 @@ def test_pytorch_trains_the_same_run_update_by_update(record, data):
     assert f64["max_loss_diff"] < 1e-8 and np.allclose(f64["val"], f64["torch_val"], atol=1e-8)
     k = f32["val_steps"].index(200)                    # float32: both jump at update 200
     assert min(f32["val"][k], f32["torch_val"][k]) > np.log(len(vocab))
+
+
+def test_the_study_re_runs_its_first_measurement(record, data, monkeypatch):
+    """The seed-1 LSTM's first 50 updates again: the same three measurements as the record's first."""
+    vocab, tr, va, te = data
+    mod = _study_script()
+    monkeypatch.setattr(mod.capstone, "SMALL", {**mod.capstone.SMALL, "max_steps": 50})
+    r = mod.run("lstm_adam_sequential_clip", 1, (vocab, tr, va), {})
+    stored = record["runs"]["lstm_adam_sequential_clip"][1]
+    assert r["val_steps"] == [50] == stored["val_steps"][:1]
+    for key in ("val_zero", "val_warm"):
+        assert r[key][0] == pytest.approx(stored[key][0], abs=0.01)
+    assert r["trap_blank"][0] == stored["trap_blank"][0] == 0
+    rows = mod.training_rows((vocab, tr, va), 1, steps=3)          # the row-by-row replay is the same run
+    assert rows["max_mean_gap"] < 1e-5

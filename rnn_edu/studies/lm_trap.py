@@ -26,6 +26,7 @@ above a uniform guess. What this module measures, on given weights:
                                      a warm-up of WARMUP characters of the text before the start
     openings(params, vocab, texts, follow)
                                      trapped or not after each opening text read from zeros
+    log_probs(zs, targets)           log softmax(z)[target], for per-row losses
 
 scripts/lm_trap_study.py trains the runs and writes rnn_edu/assets/lm_trap.json; it also ships
 the seed-1 LSTM's weights at update 200 (rnn_edu/assets/lm_trap_weights.npz), which lesson 08
@@ -50,7 +51,7 @@ def _inputs(ids, params):
     return np.eye(params.n_in, dtype=params.dtype)[np.asarray(ids, np.intp)]
 
 
-def _log_probs(zs, targets):
+def log_probs(zs, targets):
     """log softmax(z)[target] in float64, for zs (..., V) and targets (...)."""
     zs = zs.astype(np.float64)
     lse = np.log(np.exp(zs - zs.max(axis=-1, keepdims=True)).sum(axis=-1)) + zs.max(axis=-1)
@@ -67,7 +68,7 @@ def stream_profile(params, ids):
     H = cs.shape[1]
     sat = [((g < SAT) | (g > 1 - SAT)).mean(axis=1) for g in (gates[:, :H], gates[:, H:2 * H], gates[:, 3 * H:])]
     zs = fwd.zs[:, 0]
-    return dict(loss=-_log_probs(zs, ids[1:]), max_c=np.abs(cs).max(axis=1),
+    return dict(loss=-log_probs(zs, ids[1:]), max_c=np.abs(cs).max(axis=1),
                 saturated=np.stack(sat, axis=1), argmax=zs.argmax(axis=1))
 
 
@@ -82,7 +83,7 @@ def start_losses(params, ids, starts, warmup=0, length=LENGTH, tail=TAIL):
                          f"got {starts.min()} to {starts.max()}.")
     rows = starts[None, :] - warmup + np.arange(warmup + length)[:, None]
     fwd = forward(params, _inputs(ids[rows], params))
-    lp = _log_probs(fwd.zs[-tail:], ids[rows[-tail:] + 1])
+    lp = log_probs(fwd.zs[-tail:], ids[rows[-tail:] + 1])
     return -lp.mean(axis=0)
 
 
