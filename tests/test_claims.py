@@ -741,11 +741,15 @@ def test_08_the_lstm_jump_is_a_start_from_zeros():
     # the state
     d = rec["detail"]
     assert f"{d['trapped_stream']['max_c']:.0f}" == "4" and f"{d['working_stream']['max_c']:.0f}" == "36"
-    assert "largest $|c_t|$ about 4, against about 36 two characters later" in text
+    assert "largest $|c_t|$ about 4, against about 36 when started two characters later" in text
+    bad, good = d["trapped_stream"]["saturated_ifo"], d["working_stream"]["saturated_ifo"]
+    assert [f"{bad[0]:.1%}", f"{bad[2]:.0%}", f"{good[0]:.0%}", f"{good[2]:.0%}"] == ["0.6%", "2%", "20%", "18%"]
+    assert ("0.6 % of input-gate and 2 % of output-gate values lie within 0.01 of 0 or 1, against 20 % and 18 % "
+            "when it works") in text
     assert d["trapped_prediction"] == "&" and d["trapped_prediction_share"] == 1.0
     assert "predict `&` at each of the last 1 000 of 2 000 steps" in text
     assert f"{d['scores']['val_drop2']:.2f}" == "2.24" and f"{d['scores']['test_zero']:.2f}" == "2.20"
-    assert "the same weights score 2.24, and 2.20 on the test part" in text
+    assert "the same weights score 2.24 on the validation part, and from zeros 2.20 on the test part" in text
     v = d["rates"]["validation"]
     got = [f"{v[k][0]:.0%}".replace("%", " %") for k in ("blank line", "line end", "line start")]
     assert got == ["94 %", "14 %", "3 %"] and v["mid-line"][0] == 0
@@ -763,7 +767,7 @@ def test_08_the_lstm_jump_is_a_start_from_zeros():
     assert max(r["max_row_after_50"] for r in rows) < 3.8 < np.log(65)
     assert "no row of any window after update 50 scores above 3.8 nats per character, against the trapped 6.3" in text
     assert all(max(r["trap_blank"]) == 0 for k in ("adam_sequential_clip", "lstm_adam_random_clip") for r in study[k])
-    assert "are never trapped (bottom panel)" in text
+    assert "have no trapped start at any measurement (bottom panel)" in text and "with no trapped start" in text
     # remedies
     gaps = [b["final_val"] - a["final_val"] for a, b in zip(lstm, rnd)]
     assert 0.025 < min(gaps) and max(gaps) < 0.065 and "costs 0.03 to 0.06 nats per character" in text
