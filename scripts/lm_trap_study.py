@@ -96,7 +96,10 @@ def detail(p, vocab, tr, va, te):
         max_c_first_steps_working=[float(x) for x in ok_run["max_c"][:60]],
         rates={part: S.trap_rates(p, ids, N_DETAIL, 10, nl) for part, ids in parts},
         warm_trapped_begin={part: warm_trapped_begin(p, vocab, ids, nl) for part, ids in parts},
-        openings=S.openings(p, vocab, OPENINGS, va[len("\n\nGREMIO:"):600]))
+        openings=S.openings(p, vocab, OPENINGS, va[len("\n\nGREMIO:"):600]),
+        streams32={f"warmup {w}": [float(x) for x in evaluate(p, va, max_chars=n, streams=32, warmup=w,
+                                                                context=tr, per_stream=True)]
+                   for w in (0, VAL_WARMUP)})
 
 
 def training_rows(data, seed, steps=400):

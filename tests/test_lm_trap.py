@@ -143,3 +143,14 @@ def test_the_study_re_runs_its_first_measurement(record, data, monkeypatch):
     assert r["trap_blank"][0] == stored["trap_blank"][0] == 0
     rows = mod.training_rows((vocab, tr, va), 1, steps=3)          # the row-by-row replay is the same run
     assert rows["max_mean_gap"] < 1e-5
+
+
+def test_many_streams_from_zeros_multiply_the_chances_of_a_trap(record, data, params):
+    """Why train_lm's default is one stream after a warm-up: 32 streams from zeros (with or without a
+    warm-up) are 32 starts from zeros, and one of them is trapped, which lifts the mean by about 0.13."""
+    vocab, tr, va, te = data
+    single = record["detail"]["scores"]["val_warm"]
+    for w in (0, VAL_WARMUP):
+        per = evaluate(params, va, max_chars=20000, streams=32, warmup=w, context=tr, per_stream=True)
+        np.testing.assert_allclose(per, record["detail"]["streams32"][f"warmup {w}"], atol=0.01)
+        assert S.trapped(per, len(vocab)).sum() == 1 and per.mean() > single + 0.1
