@@ -727,10 +727,12 @@ def test_08_the_lstm_jump_is_a_start_from_zeros():
     assert (f"on training text ({f3(lstm, 'final_train')} against {f3(rnn, 'final_train')} nats per character) "
             f"and on validation ({f3(lstm, 'final_val')} against {f3(rnn, 'final_val')})") in text
     assert "(validation 2.03 against 2.09 and 2.11)" in summary
-    assert [f"{r['final_val']:.2f}" for r in lstm] == ["2.03", "2.03"] and [f"{r['final_val']:.2f}" for r in rnn] == ["2.09", "2.11"]
+    assert [f"{r['final_val']:.2f}" for r in lstm] == ["2.03", "2.03"]
+    assert [f"{r['final_val']:.2f}" for r in rnn] == ["2.09", "2.11"]
     # the dashed curves: above ln V only at 250 (seed 0) and from 200 on (seed 1), up to 7.16
     study = rec["runs"]
-    above = [[s for s, v in zip(r["val_steps"], r["val_zero"]) if v > np.log(65)] for r in study["lstm_adam_sequential_clip"]]
+    above = [[s for s, v in zip(r["val_steps"], r["val_zero"]) if v > np.log(65)]
+             for r in study["lstm_adam_sequential_clip"]]
     assert above == [[250], [200, 250, 300, 350, 400]]
     assert f"up to {max(study['lstm_adam_sequential_clip'][1]['val_zero']):.2f})" in text and "up to 7.16)" in text
     assert all(max(r["val_warm"][1:]) < np.log(65) for runs in study.values() for r in runs)
