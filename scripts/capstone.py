@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 from rnn_edu import init_params  # noqa: E402
 from rnn_edu.lm.corpus import shakespeare  # noqa: E402
 from rnn_edu.lm.evaluation import evaluate, perplexity  # noqa: E402
-from rnn_edu.lm.training import train_lm  # noqa: E402
+from rnn_edu.lm.training import VAL_WARMUP, train_lm  # noqa: E402
 from rnn_edu.optim import Adam, Momentum  # noqa: E402
 from rnn_edu.lm.sampling import sample  # noqa: E402
 from rnn_edu.lm.progress import ProgressLine, Reporter, progress_text  # noqa: E402
@@ -46,9 +46,9 @@ ASSETS = ROOT / "rnn_edu" / "assets"
 # sequential batches of 32 rows x 64 characters, at most 4000 updates, validation every 250.
 RECIPE = dict(batch_size=32, num_steps=64, lr=2e-3, lr_final=2e-4, clip_norm=5.0, partition="sequential",
               max_steps=4000, eval_every=250, val_chars=20000, patience=4, seed=0, dropout=0.25)
-# How a part is scored (rnn_edu/lm/evaluation.py): cut into 32 pieces read side by side, each
-# after a warm-up on the 200 characters before it (for the first piece, the end of the part before)
-VAL = dict(streams=32, warmup=200)
+# How a part is scored (rnn_edu/lm/evaluation.py), as train_lm validates: one stream through the
+# whole part, after a warm-up on the 200 characters before it (the end of the part before it)
+VAL = dict(warmup=VAL_WARMUP)
 # The candidates for the shipped model: validation chooses among them (the lowest loss on the
 # whole validation part); only the chosen one is evaluated on the test part, once.
 CANDIDATES = {
@@ -70,6 +70,7 @@ COMPARE = {
     "sgd_sequential_noclip": dict(optimizer="sgd", lr=0.2, partition="sequential", clip_norm=None),
     "lstm_adam_sequential_clip": dict(optimizer="adam", lr=5e-3, partition="sequential", clip_norm=5.0,
                                       cell="lstm"),
+    "lstm_adam_random_clip": dict(optimizer="adam", lr=5e-3, partition="random", clip_norm=5.0, cell="lstm"),
 }
 SEEDS = (0, 1)
 TEMPERATURES = (0.0, 0.5, 0.8, 1.0, 1.5)
@@ -104,7 +105,7 @@ def run_main(cfg=MAIN, max_steps=None, log=say, progress=None):
                     epochs=100, max_steps=steps, eval_every=cfg["eval_every"], val_chars=cfg["val_chars"],
                     patience=cfg["patience"], seed=cfg["seed"],
                     lr_schedule=linear_decay(cfg["lr"], cfg["lr_final"], cfg["max_steps"]), log=log,
-                    progress=progress, dropout=cfg.get("dropout", 0.0), val_opts=dict(streams=VAL["streams"]))
+                    progress=progress, dropout=cfg.get("dropout", 0.0))
     return hist, vocab, va, te
 
 

@@ -154,15 +154,12 @@ def test_what_the_prose_says_about_the_runs_is_what_the_data_show():
     assert max(noclip["norms"]) > 30_000 and 400 < np.median(noclip["norms"]) < 500
     n = np.array(clipped["norms"])
     assert np.all(n > 5.0) and n.max() > 3 * np.median(n)            # every update clipped; spikes
-    # plain RNN vs LSTM: seed 0 the LSTM is ahead; seed 1 its validation jumps at update 200 and keeps rising
+    # plain RNN vs LSTM (validated after the warm-up): the LSTM is ahead in both seeds, on training and
+    # validation; its validation never rises above ln V (tests/test_claims.py and test_lm_trap.py: the rest)
     rnn, lstm = comp["adam_sequential_clip"], comp["lstm_adam_sequential_clip"]
-    assert lstm[0]["final_val"] < rnn[0]["final_val"]
-    assert [s for s, v in zip(lstm[0]["val_steps"], lstm[0]["val_loss"]) if v > np.log(65)] == [250]
-    assert abs(lstm[1]["final_train"] - lstm[0]["final_train"]) < 0.05
-    jump = lstm[1]["val_steps"].index(200)
-    assert all(v < 3.0 for v in lstm[1]["val_loss"][:jump])
-    assert all(v > np.log(65) for v in lstm[1]["val_loss"][jump:]) and 6.0 < lstm[1]["val_loss"][jump] < 6.6
-    assert all(b > a for a, b in zip(lstm[1]["val_loss"][jump:], lstm[1]["val_loss"][jump + 1:]))
+    for a, b in zip(lstm, rnn):
+        assert a["final_val"] < b["final_val"] and a["final_train"] < b["final_train"]
+        assert max(a["val_loss"]) < np.log(65) and all(y < x for x, y in zip(a["val_loss"], a["val_loss"][1:]))
 
 
 def _good_probs(z, T):

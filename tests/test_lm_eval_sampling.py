@@ -6,7 +6,7 @@ from rnn_edu import forward, init_params
 from rnn_edu.lm.corpus import Vocab
 from rnn_edu.lm.batching import one_hot_window
 from rnn_edu.lm.evaluation import evaluate, perplexity
-from rnn_edu.lm.training import train_lm
+from rnn_edu.lm.training import VAL_WARMUP, train_lm
 from rnn_edu.optim import Adam
 from rnn_edu.lm.sampling import next_char_probs, sample
 
@@ -45,11 +45,57 @@ def test_training_lowers_held_out_loss_and_keeps_the_best_params():
     h = train_lm(p, tr, va, optimizer=Adam(0.01), batch_size=4, num_steps=20, clip_norm=5.0,
                  epochs=60, eval_every=10, patience=3, seed=0)
     assert h.best_val < before - 1.0
-    assert h.best_val == min(h.val_loss) and h.best_val == pytest.approx(evaluate(h.best_params, va))
+    assert h.best_val == min(h.val_loss)
+    # validation reads the last VAL_WARMUP characters of the training text first
+    assert h.best_val == pytest.approx(evaluate(h.best_params, va, warmup=VAL_WARMUP, context=tr), rel=1e-12)
     assert h.val_steps[int(np.argmin(h.val_loss))] == h.best_step
     if h.stop_reason == "early_stop":                 # stopped 3 validations after the best
         assert len(h.val_loss) - 1 - int(np.argmin(h.val_loss)) == 3
     assert len(h.train_loss) == h.steps == len(h.norms)
+
+
+def _by_hand(p, ids):
+    """Per-prediction losses of one stream from zeros over ids: -log p(ids[t+1] | ids[..t])."""
+    zs = forward(p, one_hot_window(ids[:-1, None], p.n_in, np.float64)).zs[:, 0]
+    logp = zs - np.log(np.exp(zs).sum(-1, keepdims=True))
+    return -logp[np.arange(len(ids) - 1), ids[1:]]
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm"])
+def test_streams_score_consecutive_pieces_side_by_side(cell):
+    p = init_params(len(V), 12, len(V), seed=2, cell=cell)
+    S, N = 5, len(IDS) - 1
+    L = N // S
+    per = evaluate(p, IDS, streams=S, per_stream=True, chunk=13)
+    # row k from zeros over piece k alone: ids[kL .. kL + L] (L predictions)
+    hand = [_by_hand(p, IDS[k * L:k * L + L + 1]).mean() for k in range(S)]
+    np.testing.assert_allclose(per, hand, rtol=1e-12)
+    assert evaluate(p, IDS, streams=S) == pytest.approx(np.mean(hand), rel=1e-12)
+    assert evaluate(p, IDS, streams=1) == evaluate(p, IDS)           # the default: one stream
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm"])
+def test_warmup_reads_the_text_before_each_piece_without_scoring_it(cell):
+    p = init_params(len(V), 12, len(V), seed=3, cell=cell)
+    W, S = 30, 4
+    part, before = IDS[100:], IDS[:100]
+    # with context: row 0 reads before[-W:] first; every prediction of the part is scored
+    one = evaluate(p, part, warmup=W, context=before)
+    assert one == pytest.approx(_by_hand(p, IDS[100 - W:])[W:].mean(), rel=1e-12)
+    assert abs(one - evaluate(p, part)) > 1e-6                         # not the start from zeros
+    # without context the part's own first W characters warm up and are scored by no row
+    assert evaluate(p, part, warmup=W) == pytest.approx(_by_hand(p, part)[W:].mean(), rel=1e-12)
+    # S rows: row k starts W characters before its piece, from zeros
+    L = (len(part) - 1) // S
+    ext = np.concatenate([before[-W:], part])
+    hand = [_by_hand(p, ext[k * L:k * L + W + L + 1])[W:].mean() for k in range(S)]
+    np.testing.assert_allclose(evaluate(p, part, warmup=W, context=before, streams=S, per_stream=True),
+                               hand, rtol=1e-12)
+    # max_chars counts scored predictions
+    assert evaluate(p, part, warmup=W, context=before, max_chars=50) == pytest.approx(
+        _by_hand(p, IDS[100 - W:100 + 51])[W:].mean(), rel=1e-12)
+    assert evaluate(p, part, warmup=W, max_chars=50) == pytest.approx(_by_hand(p, part[:W + 51])[W:].mean(),
+                                                                     rel=1e-12)
 
 
 def test_training_with_random_partitioning_and_a_step_limit():
@@ -106,5 +152,17 @@ def test_bad_inputs_have_clear_messages():
         evaluate(p, np.array([0, 25]))
     with pytest.raises(ValueError, match="ids: expected a 1-D integer array of at least 2"):
         evaluate(p, np.array([1]))
+    with pytest.raises(ValueError, match="warmup: expected a whole number"):
+        evaluate(p, IDS, warmup=-1)
+    with pytest.raises(ValueError, match="streams"):
+        evaluate(p, IDS, streams=0)
+    with pytest.raises(ValueError, match="context: expected at least warmup = 50 characters"):
+        evaluate(p, IDS, warmup=50, context=IDS[:10])
+    with pytest.raises(ValueError, match="context: expected a 1-D integer array"):
+        evaluate(p, IDS, warmup=5, context=np.zeros((2, 3), int))
+    with pytest.raises(ValueError, match="expected at least streams = 500 characters to score"):
+        evaluate(p, IDS[:100], streams=500)
+    with pytest.raises(ValueError, match="val_warmup"):
+        train_lm(p, IDS, IDS, optimizer=Adam(0.01), val_warmup=-3)
     with pytest.raises(TypeError, match=r"optimizer: expected an object with .step"):
         train_lm(p, IDS, IDS, optimizer=0.01)

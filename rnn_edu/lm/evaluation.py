@@ -14,7 +14,9 @@ start from zeros at the part's first character. A model trained with carried sta
 blank line, lesson 08's LSTM can fall into a state it never leaves, and the single-stream score
 then measures that start, not the text (rnn_edu/studies/lm_trap.py measures it). `streams`
 reads the part as S pieces side by side, and `warmup` / `context` let every scored prediction
-come from a state that has first read W characters of the real text before it.
+come from a state that has first read W characters of the real text before it. train_lm
+validates with warmup=200 and context = the training text's end (lm/training.py, VAL_WARMUP):
+one start from zeros, mid-line, and the state carried from the training text into the part.
 Works for any cell type.
 
 Lesson 08 (notebooks/08_capstone_char_lm.ipynb).

@@ -27,6 +27,12 @@ from ..training import update
 from .evaluation import evaluate
 from ..validate import check_positive_finite, check_positive_int
 
+# Characters of training text read before each validation: the validation part then starts from a
+# state that has read real text, not from zeros at its first character, a blank line, from which
+# lesson 08's LSTM can fall into a state it never leaves. One stream, not several: every stream is
+# one more start from zeros, and one trapped stream of 32 lifted the mean by 0.13 (studies/lm_trap.py).
+VAL_WARMUP = 200
+
 
 @dataclass
 class LMHistory:
@@ -54,8 +60,8 @@ class LMHistory:
         return len(self.train_loss)
 
 
-def _validate(hist, val_ids, val_chars, t0, val_opts):
-    v = evaluate(hist.params, val_ids, max_chars=val_chars, **(val_opts or {}))
+def _validate(hist, val_ids, val_chars, t0, context, warmup):
+    v = evaluate(hist.params, val_ids, max_chars=val_chars, warmup=warmup, context=context)
     hist.val_steps.append(hist.steps)
     hist.val_loss.append(v)
     hist.seconds.append(time.perf_counter() - t0)
@@ -66,8 +72,8 @@ def _validate(hist, val_ids, val_chars, t0, val_opts):
 
 def train_lm(params, train_ids, val_ids, *, optimizer, batch_size=32, num_steps=50,
              partition="sequential", clip_norm=None, epochs=1, max_steps=None, max_seconds=None,
-             eval_every=100, val_chars=None, patience=None, seed=0, lr_schedule=None, log=None,
-             progress=None, dropout=0.0, val_opts=None):
+             eval_every=100, val_chars=None, val_warmup=VAL_WARMUP, patience=None, seed=0,
+             lr_schedule=None, log=None, on_validate=None, progress=None, dropout=0.0):
     """Train a character model; returns an LMHistory (best_params = lowest validation loss).
 
     optimizer: e.g. rnn_edu.optim.Adam(lr=2e-3). batch_size B, num_steps T: the windows.
@@ -75,15 +81,21 @@ def train_lm(params, train_ids, val_ids, *, optimizer, batch_size=32, num_steps=
     clip_norm: clip the global gradient norm to this (None: no clipping).
     epochs / max_steps / max_seconds: stop at whichever comes first.
     eval_every: validate every this many updates (and at the end); val_chars: on the first
-    val_chars characters of val_ids only (None: all). patience: stop after this many
+    val_chars characters of val_ids only (None: all). val_warmup: W; each validation reads the
+    last W characters of train_ids first (from zeros, not scored), then scores val_ids as one
+    stream carrying that state: the validation text read as the continuation of the training
+    text (split_ids cuts the parts by position). 0: one stream from zeros at val_ids[0] (before
+    lesson 08's study, the only way; a start from zeros on a blank line can trap an LSTM in a
+    state it never leaves: rnn_edu/studies/lm_trap.py). patience: stop after this many
     validations in a row without a new best (None: never stop early).
     seed: the batches' offsets and order (epoch e uses seed + e). log: a print-like function.
     lr_schedule: a function of the update count (0, 1, ...) giving optimizer.lr for that update.
     progress: called with the history after every update (e.g. rnn_edu.lm.progress.Reporter).
     dropout: p, the probability of dropping each entry of h_t on its way to the output layer
     while training (rnn_edu.dropout; a fresh mask per window, drawn from seed); 0: none.
-    Validation never drops. val_opts: more keywords for rnn_edu.lm.evaluation.evaluate
-    (e.g. dict(streams=32)); by default validation reads one stream from zeros.
+    Validation never drops.
+    on_validate: a function called with the LMHistory after each validation (hist.params are the
+    weights just validated), e.g. to measure them (rnn_edu/studies/lm_trap.py).
     """
     check_choice("partition", partition, PARTITIONS)
     if not callable(getattr(optimizer, "step", None)):
@@ -95,6 +107,10 @@ def train_lm(params, train_ids, val_ids, *, optimizer, batch_size=32, num_steps=
     patience = check_positive_int("patience", patience, allow_none=True)
     clip_norm = None if clip_norm is None else check_positive_finite("clip_norm", clip_norm)
     max_seconds = None if max_seconds is None else check_positive_finite("max_seconds", max_seconds)
+    if isinstance(val_warmup, bool) or not isinstance(val_warmup, (int, np.integer)) or val_warmup < 0:
+        raise ValueError(f"val_warmup: expected a whole number of characters >= 0, got {val_warmup!r}.")
+    context = np.asarray(train_ids)[len(train_ids) - min(int(val_warmup), len(train_ids)):]
+    val_warmup = len(context)
     V, t0 = params.n_in, time.perf_counter()
     hist = LMHistory(params=params)
     mask_rng = np.random.default_rng([seed, 1]) if dropout else None
@@ -117,7 +133,9 @@ def train_lm(params, train_ids, val_ids, *, optimizer, batch_size=32, num_steps=
                 hist.stop_reason = "non-finite"
                 return hist
             if hist.steps % eval_every == 0:
-                v = _validate(hist, val_ids, val_chars, t0, val_opts)
+                v = _validate(hist, val_ids, val_chars, t0, context, val_warmup)
+                if on_validate:
+                    on_validate(hist)
                 if log:
                     log(f"step {hist.steps}: train {np.mean(hist.train_loss[-eval_every:]):.4f} "
                         f"val {v:.4f} nats/char ({hist.seconds[-1]:.0f} s)")
@@ -135,5 +153,7 @@ def train_lm(params, train_ids, val_ids, *, optimizer, batch_size=32, num_steps=
         if hist.stop_reason != "epochs":
             break
     if not hist.val_steps or hist.val_steps[-1] != hist.steps:
-        _validate(hist, val_ids, val_chars, t0, val_opts)
+        _validate(hist, val_ids, val_chars, t0, context, val_warmup)
+        if on_validate:
+            on_validate(hist)
     return hist

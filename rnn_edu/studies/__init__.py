@@ -5,6 +5,7 @@
     gated_sweep  lesson 07: the same sweep for the LSTM and the GRU beside the plain RNN
     gated_clipping  lesson 07: lesson 05's diverging run with the gated cells, clipped and not
     cost         lesson 07: time and parameters of an update for each cell
+    lm_trap      lesson 08: the LSTM's validation jump, a state it falls into from zeros at a blank line
 
 Built on the network at the top of rnn_edu/; nothing at the top imports from here.
 """

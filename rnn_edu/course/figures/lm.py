@@ -107,5 +107,37 @@ def plot_candidates(runs, *, block=250, title="The candidates: training and vali
     ax.set_title(title)
     fig.canvas.draw()
     legend_off_the_curves(ax)
+
+
+def plot_trap(runs, *, uniform, zeros_for=(), title="Validation of the H = 128 runs, two ways (2 seeds each)"):
+    """Lesson 08's study (rnn_edu/studies/lm_trap.py): two panels over the updates, 2 seeds each.
+
+    runs: {label: [run dict per seed]} with val_steps, val_warm, val_zero and trap_blank.
+    Top: validation loss after the warm-up (solid); for the labels in zeros_for also from zeros
+    at the part's first character (dashed). Bottom: the share of starts from zeros at blank
+    lines of the validation part that end trapped, in percent.
+    """
+    fig, (top, low) = plt.subplots(2, 1, sharex=True, figsize=(9.6, 7.8))
+    for i, (label, seeds) in enumerate(runs.items()):
+        for j, r in enumerate(seeds):
+            # markers of falling size, so that runs drawn on top of each other all stay visible
+            kw = dict(color=f"C{i}", alpha=1.0 if j == 0 else 0.55, marker="sod^v"[i % 5], ms=9 - 2 * (i % 4),
+                      mfc="none")
+            first = j == 0
+            top.plot(r["val_steps"], r["val_warm"], "-", label=f"{label}, after warm-up" if first else None, **kw)
+            if label in zeros_for:
+                top.plot(r["val_steps"], r["val_zero"], "--", label=f"{label}, from zeros" if first else None,
+                         **{**kw, "marker": "x"})
+            low.plot(r["val_steps"], 100 * np.asarray(r["trap_blank"]), "-", label=label if first else None, **kw)
+    top.axhline(uniform, color="grey", ls=":", label=f"uniform guess, ln V = {uniform:.2f}")
+    top.set_ylabel("validation loss\n(nats per character)")
+    top.set_title(title)
+    low.set_ylabel("starts at a blank line\nthat end trapped (%)")
+    low.set_xlabel("update")
+    low.set_ylim(-5, 105)
+    top.set_xlabel("update")
+    top.tick_params(labelbottom=True)
+    for ax in (top, low):
+        ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
     fig.tight_layout()
     return fig
