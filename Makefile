@@ -149,7 +149,7 @@ bench: $(STAMP)
 	  echo "bench: torch's CPU build could not be installed; the PyTorch comparison will be skipped"
 	$(BIN)/python benchmarks/run.py
 
-# Lesson 08's long runs: trains the candidates for the shipped character model (an LSTM at two sizes,
+# Lesson 08's long runs: trains the candidates for the shipped character model (a GRU at two sizes, an LSTM,
 # the plain RNN) and the comparison runs on 2 worker processes, seeded, progress on one line; validation
 # chooses the shipped model; writes rnn_edu/assets/capstone_weights.npz and capstone_run.json (commit
 # them). CAPSTONE_JOBS=1 on a one-core machine. Needs only the base install.
