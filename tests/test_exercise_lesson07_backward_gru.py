@@ -29,7 +29,7 @@ FORMULA_BITS = ["1 - tanh", "tanh_c ** 2", "tanh_c**2", "* f", "(1 - i)", "(1 - 
 
 def make_backward(no_f=False, only_dc=False, no_via_h=False, o_prev=False, slope="tanh", gate_slope="sigmoid",
                   order="ifgo", direct_h=False, mean=False, swap=False, transpose_dW_F=False, db_rows=False,
-                  in_place=False, outputs=6, g_sign=1, o_with_total=False, dtype=None):
+                  in_place=False, outputs=6, g_sign=1, o_with_total=False, dtype=None, via_h_scale=1.0):
     """A learner's lstm_step_backward with the chosen slips (defaults: right); dtype: compute in it."""
     def lstm_step_backward(dh_t, dc_t, cache):
         x_t, h_prev, c_prev, gates, tanh_c, W_F, W_R = cache
@@ -39,7 +39,7 @@ def make_backward(no_f=False, only_dc=False, no_via_h=False, o_prev=False, slope
         H = h_prev.shape[1]
         i, f, g, o = (gates[:, k * H:(k + 1) * H] for k in range(4))
         tslope = {"tanh": 1 - tanh_c ** 2, "linear": 1 - tanh_c}[slope]
-        via_h = dh_t * o * tslope
+        via_h = via_h_scale * dh_t * o * tslope
         if in_place:
             dc_t += via_h                               # the slip: the caller's dc_t changes
             dc = dc_t
@@ -175,7 +175,8 @@ def test_an_unknown_backward_error_points_to_the_hints_without_the_formula():
     (make_backward(o_with_total=True), "the o block of the pre-activation gradient differs (o: rows 3H:4H",
      "i, f, g agree"),
     (make_backward(g_sign=-1, dtype=np.float32), "the g block", "i, f, o agree"),
-], ids=["sign of the g block", "o block with the total dc", "g block in float32"])
+    (make_backward(via_h_scale=2.0), "the i, f, g blocks of the pre-activation gradient differ", "o agrees"),
+], ids=["sign of the g block", "o block with the total dc", "g block in float32", "the gradient at c_t"])
 def test_an_error_in_one_gate_block_is_located_without_the_formula(fn, where, agree):
     message = check_lstm_step_backward(fn).message
     assert where in message and agree in message, message

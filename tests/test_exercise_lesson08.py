@@ -190,6 +190,17 @@ def test_a_float64_loss_is_still_held_to_float64_and_shown_with_digits_that_diff
     assert not result.passed, "a float32 answer is not let off by more than float32's precision"
 
 
+def test_the_tolerance_follows_the_learner_s_dtype_and_numbers_shown_never_look_equal():
+    from rnn_edu.course.exercises.precision import mismatch, tolerance
+    assert tolerance([1.0, np.float64(2.0), [np.zeros(2)]], 1e-9, 1e-12) == (1e-9, 1e-12)
+    rtol, atol = tolerance([np.float64(1.0), [np.zeros(2, np.float32)]], 1e-9, 1e-12)
+    assert rtol == pytest.approx(100 * np.finfo(np.float32).eps) and atol == pytest.approx(1e-12 * rtol / 1e-9)
+    assert tolerance([np.arange(3)], 1e-6, 1e-9) == (1e-6, 1e-9)             # integers: float64's
+    text = mismatch(1.6094379124341003 * (1 + 1e-9), 1.6094379124341003)
+    got, want = text.split(" (")[0].split(", expected ")
+    assert got != want and "relative difference 1.0e-09" in text, text
+
+
 def test_the_library_loss_is_evaluate_on_a_model():
     """library_loss_per_char on a network's scores is rnn_edu.lm.evaluation.evaluate."""
     from rnn_edu.lm.batching import one_hot_window

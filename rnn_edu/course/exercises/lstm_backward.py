@@ -10,8 +10,9 @@
 `check_lstm_step_backward` compares the learner's six gradients with rnn_edu.cells.lstm.step_backward
 on three examples (B = 1 among them, H != D, D != 4H, so a transposed product shows in the shape),
 checks them against central differences of the step forward, and names the likely wrong term
-(`_SLIPS`: each is the library's backward with one known slip). `library_lstm_step_backward` is
-step_backward itself (the fallback).
+(`_SLIPS`: each is the library's backward with one known slip), or else the gate blocks whose rows
+of the weight gradients differ. A float32 answer is held to float32's precision (precision.py).
+`library_lstm_step_backward` is step_backward itself (the fallback).
 """
 from itertools import permutations
 
