@@ -29,22 +29,25 @@ FORMULA_BITS = ["1 - tanh", "tanh_c ** 2", "tanh_c**2", "* f", "(1 - i)", "(1 - 
 
 def make_backward(no_f=False, only_dc=False, no_via_h=False, o_prev=False, slope="tanh", gate_slope="sigmoid",
                   order="ifgo", direct_h=False, mean=False, swap=False, transpose_dW_F=False, db_rows=False,
-                  in_place=False, outputs=6):
-    """A learner's lstm_step_backward with the chosen slips (defaults: right)."""
+                  in_place=False, outputs=6, g_sign=1, o_with_total=False, dtype=None, via_h_scale=1.0):
+    """A learner's lstm_step_backward with the chosen slips (defaults: right); dtype: compute in it."""
     def lstm_step_backward(dh_t, dc_t, cache):
         x_t, h_prev, c_prev, gates, tanh_c, W_F, W_R = cache
+        if dtype is not None:
+            dh_t, dc_t = dh_t.astype(dtype), dc_t.astype(dtype)
+            x_t, h_prev, c_prev, gates, tanh_c, W_F, W_R = (a.astype(dtype) for a in cache)
         H = h_prev.shape[1]
         i, f, g, o = (gates[:, k * H:(k + 1) * H] for k in range(4))
         tslope = {"tanh": 1 - tanh_c ** 2, "linear": 1 - tanh_c}[slope]
-        via_h = dh_t * o * tslope
+        via_h = via_h_scale * dh_t * o * tslope
         if in_place:
             dc_t += via_h                               # the slip: the caller's dc_t changes
             dc = dc_t
         else:
             dc = dc_t if no_via_h else dc_t + via_h
         sg = (lambda s: s * (1 - s)) if gate_slope == "sigmoid" else (lambda s: 1 - s ** 2)
-        blocks = {"i": dc * g * sg(i), "f": dc * c_prev * sg(f), "g": dc * i * (1 - g ** 2),
-                  "o": dh_t * (np.tanh(c_prev) if o_prev else tanh_c) * sg(o)}
+        blocks = {"i": dc * g * sg(i), "f": dc * c_prev * sg(f), "g": g_sign * dc * i * (1 - g ** 2),
+                  "o": (dc if o_with_total else dh_t) * (np.tanh(c_prev) if o_prev else tanh_c) * sg(o)}
         da = np.concatenate([blocks[n] for n in order], axis=1)
         dc_prev = dc if no_f else (dc_t * f if only_dc else dc * f)
         dh_prev = da @ W_R + (dh_t if direct_h else 0)
@@ -102,8 +105,9 @@ def test_the_reference_backward_agrees_with_torch_autograd():
 
 
 @pytest.mark.parametrize("fn", [correct_backward, library_lstm_step_backward,
-                                lambda *a: [np.asarray(g).tolist() for g in correct_backward(*a)]],
-                         ids=["learner", "library", "nested lists"])
+                                lambda *a: [np.asarray(g).tolist() for g in correct_backward(*a)],
+                                make_backward(dtype=np.float32)],
+                         ids=["learner", "library", "nested lists", "computed in float32"])
 def test_a_right_backward_passes(fn):
     result = check_lstm_step_backward(fn)
     assert result.passed, result.message
@@ -166,6 +170,29 @@ def test_an_unknown_backward_error_points_to_the_hints_without_the_formula():
     assert not [bit for bit in FORMULA_BITS if bit in message], message
 
 
+@pytest.mark.parametrize("fn, where, agree", [
+    (make_backward(g_sign=-1), "the g block of the pre-activation gradient differs (g: rows 2H:3H", "i, f, o agree"),
+    (make_backward(o_with_total=True), "the o block of the pre-activation gradient differs (o: rows 3H:4H",
+     "i, f, g agree"),
+    (make_backward(g_sign=-1, dtype=np.float32), "the g block", "i, f, o agree"),
+    (make_backward(via_h_scale=2.0), "the i, f, g blocks of the pre-activation gradient differ", "o agrees"),
+], ids=["sign of the g block", "o block with the total dc", "g block in float32", "the gradient at c_t"])
+def test_an_error_in_one_gate_block_is_located_without_the_formula(fn, where, agree):
+    message = check_lstm_step_backward(fn).message
+    assert where in message and agree in message, message
+    assert not [bit for bit in FORMULA_BITS if bit in message], message
+
+
+def test_float32_answers_get_float32_tolerance_and_float64_ones_do_not():
+    """A float32 answer passes; its slips still get their messages; float64 is held to 1e-6."""
+    assert "forget gate factor" in check_lstm_step_backward(make_backward(no_f=True, dtype=np.float32)).message
+
+    def off_by_1e_5(dh_t, dc_t, cache):
+        return tuple(g * (1 + 1e-5) for g in correct_backward(dh_t, dc_t, cache))
+    message = check_lstm_step_backward(off_by_1e_5).message
+    assert "relative to the largest entry" in message and "differ from rnn_edu's step_backward" in message, message
+
+
 def test_the_central_differences_catch_what_the_library_would_miss(monkeypatch):
     """If rnn_edu's step_backward were wrong, a learner copying the slip would still fail."""
     wrong = make_backward(no_f=True)
@@ -214,6 +241,20 @@ def make_gru(order="rzn", swap_z=False, reset="after", b_R_inside=True, use_b_h=
 correct_gru = make_gru()
 
 
+def gru_with(r_squash=sigmoid, z_squash=sigmoid, dtype=None):
+    """A GRU step with its own squashing function per gate, computed in `dtype` if given."""
+    def gru_step_forward(x_t, h_prev, W_F, W_R, b_h, b_R):
+        if dtype is not None:
+            x_t, h_prev, W_F, W_R, b_h, b_R = (a.astype(dtype) for a in (x_t, h_prev, W_F, W_R, b_h, b_R))
+        H = h_prev.shape[1]
+        a_x, a_h = x_t @ W_F.T + b_h, h_prev @ W_R.T + b_R
+        r = r_squash(a_x[:, :H] + a_h[:, :H])
+        z = z_squash(a_x[:, H:2 * H] + a_h[:, H:2 * H])
+        n = np.tanh(a_x[:, 2 * H:] + r * a_h[:, 2 * H:])
+        return (1 - z) * n + z * h_prev
+    return gru_step_forward
+
+
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_the_reference_gru_step_is_the_library(seed):
     args = gru_step.example(seed)
@@ -234,8 +275,8 @@ def test_the_reference_gru_step_agrees_with_torch_grucell():
 
 
 @pytest.mark.parametrize("fn", [correct_gru, library_gru_step_forward, lambda *a: correct_gru(*a).tolist(),
-                                lambda *a: correct_gru(*a).astype(np.float32)],
-                         ids=["learner", "library", "nested lists", "float32"])
+                                lambda *a: correct_gru(*a).astype(np.float32), gru_with(dtype=np.float32)],
+                         ids=["learner", "library", "nested lists", "float32", "computed in float32"])
 def test_a_right_gru_step_passes(fn):
     result = check_gru_step_forward(fn)
     assert result.passed, result.message
@@ -252,6 +293,8 @@ def test_a_right_gru_step_passes(fn):
     (make_gru(cand=sigmoid), "the candidate n_t uses tanh"),
     (make_gru(order="zrn"), "you read them as z, r, n"),
     (make_gru(order="nrz"), "gate order"),
+    (lambda *a: gru_with(r_squash=np.tanh)(*a), "the reset gate r uses the sigmoid, like z"),
+    (lambda *a: gru_with(z_squash=np.tanh)(*a), "the update gate z uses the sigmoid, like r"),
 ])
 def test_each_known_gru_slip_gets_its_message(fn, hint):
     result = check_gru_step_forward(fn)

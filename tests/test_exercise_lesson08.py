@@ -163,6 +163,44 @@ def test_the_all_characters_slip_is_named():
     assert_hint(lesson08.check_loss_per_char, loss_per_char, "averages over all V characters")
 
 
+def loss_float32(zs, targets):
+    """A right answer computed in float32 throughout (the scores cast first)."""
+    zs = zs.astype(np.float32)
+    s = zs - zs.max(axis=1, keepdims=True)
+    logp = s - np.log(np.exp(s).sum(axis=1, keepdims=True))
+    loss = -logp[np.arange(len(targets)), targets].mean()
+    return loss, np.exp(loss), loss / np.float32(np.log(2))
+
+
+@pytest.mark.parametrize("fn", [loss_float32, lambda zs, t: tuple(np.float32(x) for x in loss_right(zs, t))],
+                         ids=["computed in float32", "rounded to float32"])
+def test_a_right_float32_loss_passes(fn):
+    result = lesson08.check_loss_per_char(fn)
+    assert result.passed, result.message
+
+
+def test_a_float64_loss_is_still_held_to_float64_and_shown_with_digits_that_differ():
+    def off(zs, targets):
+        loss, ppl, bits = loss_right(zs, targets)
+        return loss * (1 + 1e-8), ppl, bits
+    message = assert_hint(lesson08.check_loss_per_char, off, "relative difference 1.0e-08").message
+    got, want = message.split(" is ", 1)[1].split(" (relative")[0].split(", expected ")
+    assert got != want and float(got) != float(want), message
+    result = lesson08.check_loss_per_char(lambda zs, t: tuple(np.float32(x) * (1 + 1e-3) for x in loss_right(zs, t)))
+    assert not result.passed, "a float32 answer is not let off by more than float32's precision"
+
+
+def test_the_tolerance_follows_the_learner_s_dtype_and_numbers_shown_never_look_equal():
+    from rnn_edu.course.exercises.precision import mismatch, tolerance
+    assert tolerance([1.0, np.float64(2.0), [np.zeros(2)]], 1e-9, 1e-12) == (1e-9, 1e-12)
+    rtol, atol = tolerance([np.float64(1.0), [np.zeros(2, np.float32)]], 1e-9, 1e-12)
+    assert rtol == pytest.approx(100 * np.finfo(np.float32).eps) and atol == pytest.approx(1e-12 * rtol / 1e-9)
+    assert tolerance([np.arange(3)], 1e-6, 1e-9) == (1e-6, 1e-9)             # integers: float64's
+    text = mismatch(1.6094379124341003 * (1 + 1e-9), 1.6094379124341003)
+    got, want = text.split(" (")[0].split(", expected ")
+    assert got != want and "relative difference 1.0e-09" in text, text
+
+
 def test_the_library_loss_is_evaluate_on_a_model():
     """library_loss_per_char on a network's scores is rnn_edu.lm.evaluation.evaluate."""
     from rnn_edu.lm.batching import one_hot_window
@@ -221,6 +259,23 @@ def windows_variant(**change):
     return sequential_windows
 
 
+def windows_stream_too_long(ids, batch_size, num_steps, offset):
+    """The slip as a learner writes it: streams of (N - offset) // B, targets shifted by one in the text
+    (numpy cannot reshape the targets when N - offset is a multiple of B)."""
+    L = (len(ids) - offset) // batch_size
+    X = ids[offset:offset + L * batch_size].reshape(batch_size, L)
+    Y = ids[offset + 1:offset + 1 + L * batch_size].reshape(batch_size, L)
+    return [(X[:, i:i + num_steps].T, Y[:, i:i + num_steps].T) for i in range(0, L - num_steps + 1, num_steps)]
+
+
+def windows_inside_streams(ids, batch_size, num_steps, offset):
+    """The other reading of "equally long streams": each stream holds its own targets."""
+    L = (len(ids) - offset) // batch_size
+    S = ids[offset:offset + L * batch_size].reshape(batch_size, L)
+    X, Y = S[:, :-1], S[:, 1:]
+    return [(X[:, i:i + num_steps].T, Y[:, i:i + num_steps].T) for i in range(0, L - num_steps, num_steps)]
+
+
 def windows_in_place(ids, batch_size, num_steps, offset):
     out = [(x.copy(), y.copy()) for x, y in windows_right(ids, batch_size, num_steps, offset)]
     ids[:] = 0
@@ -243,6 +298,10 @@ def test_windows_right_answers_pass(fn):
     (windows_variant(no_room=True), "leave room for the target"),
     (windows_variant(drop_last=True), "too few"),
     (windows_variant(partial=True), "fewer than num_steps"),
+    (windows_variant(partial=True), "the last window has 1 step, fewer"),
+    (windows_stream_too_long, "leave room for the target after the last input"),
+    (windows_inside_streams, "the input streams follow one another without a gap"),
+    (windows_inside_streams, "leave room for the target after the last input"),
     (windows_in_place, "changed its argument `ids` in place"),
     (lambda *a: None, "returned None"),
     (lambda *a: 3, "expected a list of (X, Y) pairs"),
@@ -253,6 +312,18 @@ def test_windows_right_answers_pass(fn):
 ])
 def test_windows_slips_get_their_hint(fn, hint):
     assert_hint(lesson08.check_sequential_windows, fn, hint)
+
+
+def test_streams_that_hold_their_own_targets_are_named_where_the_windows_show_it():
+    """With N - offset = 45, B = 3, T = 5 the two readings give different windows: the message names which."""
+    from rnn_edu.course.exercises import windows
+    ids = np.arange(47)
+    want = lesson08.library_sequential_windows(ids, 3, 5, 2)
+    ok, hint = windows._diagnose(windows_inside_streams(ids, 3, 5, 2), want, 3, 5, 2, 47)
+    assert not ok and hint.startswith("each of your streams keeps its own last character as a target only"), hint
+    padded = windows_variant(no_room=True)(ids, 3, 5, 2)
+    ok, hint = windows._diagnose(padded, want, 3, 5, 2, 47)
+    assert not ok and hint.startswith("the streams are one character too long each"), hint
 
 
 def test_the_library_windows_are_seq_data_iter_sequential():
@@ -290,6 +361,10 @@ def adam_variant(correct=(True, True), shift=0, root=True, eps_at="sqrt", square
         v_hat = v_new / (1 - b2 ** tt) if correct[1] else v_new
         if eps_at == "inside":
             step = m_hat / np.sqrt(v_hat + eps)
+        elif eps_at == "none":
+            step = m_hat / np.sqrt(v_hat)
+        elif eps_at == "ratio":
+            step = m_hat / np.sqrt(v_hat) + eps
         elif eps_at == "uncorrected":
             step = np.sqrt(1 - b2 ** tt) / (1 - b1 ** tt) * m_new / (np.sqrt(v_new) + eps)
         else:
@@ -329,6 +404,8 @@ def test_adam_right_answers_pass(fn):
     (adam_variant(root=False), "the square root is missing"),
     (adam_variant(eps_at="inside"), "eps is inside the square root"),
     (adam_variant(eps_at="uncorrected"), "before the bias correction"),
+    (adam_variant(eps_at="none"), "eps is not in the denominator: where g = 0"),
+    (adam_variant(eps_at="ratio"), "eps is not in the denominator: where g = 0"),
     (adam_variant(square=False), "squared gradients"),
     (adam_variant(swap_betas=True), "beta1 and beta2 are swapped"),
     (adam_variant(sign=+1), "moves against it"),
@@ -347,6 +424,22 @@ def test_adam_right_answers_pass(fn):
 ])
 def test_adam_slips_get_their_hint(fn, hint):
     assert_hint(lesson08.check_adam_step, fn, hint)
+
+
+def adam_float32(w, g, m, v, t, lr, betas=(0.9, 0.999), eps=1e-8):
+    """A right step computed in float32 throughout."""
+    w, g, m, v = (np.asarray(a, dtype=np.float32) for a in (w, g, m, v))
+    return adam_right(w, g, m, v, t, lr, betas, eps)
+
+
+def test_a_right_float32_adam_step_passes_and_its_slips_are_still_named():
+    result = lesson08.check_adam_step(adam_float32)
+    assert result.passed, result.message
+
+    def no_correction_float32(w, g, m, v, t, lr, betas=(0.9, 0.999), eps=1e-8):
+        w, g, m, v = (np.asarray(a, dtype=np.float32) for a in (w, g, m, v))
+        return adam_variant(correct=(False, False))(w, g, m, v, t, lr, betas, eps)
+    assert_hint(lesson08.check_adam_step, no_correction_float32, "the bias corrections are missing")
 
 
 def test_the_fallback_message_does_not_recite_adam():

@@ -9,12 +9,13 @@ Gates stacked in PyTorch's order i, f, g, o (rows of W_F, W_R and b_h, H each)::
 
     W_F: (4H, D)   W_R: (4H, H)   b_h: (4H,)    x_t: (B, D)   h_t, c_t: (B, H)
 
-Backwards, with dc_t the whole gradient reaching c_t (from c_{t+1} and through h_t):
+Backwards, with dc_t the gradient reaching c_t from step t+1 only (c_{t+1} = f_{t+1} c_t + ...), as
+`step_backward` takes it, and dc_total the whole gradient at c_t (that part and the part through h_t):
 
-    dc_t   = dL/dc_t(from t+1) + dL/dh_t * o_t * (1 - tanh(c_t)^2)
-    da_i   = dc_t * g_t * i_t (1 - i_t)          da_f = dc_t * c_{t-1} * f_t (1 - f_t)
-    da_g   = dc_t * i_t * (1 - g_t^2)            da_o = dL/dh_t * tanh(c_t) * o_t (1 - o_t)
-    dL/dc_{t-1} = dc_t * f_t                     (so dc_t/dc_{t-1} = diag(f_t): no W_R in the way)
+    dc_total = dc_t + dL/dh_t * o_t * (1 - tanh(c_t)^2)
+    da_i   = dc_total * g_t * i_t (1 - i_t)      da_f = dc_total * c_{t-1} * f_t (1 - f_t)
+    da_g   = dc_total * i_t * (1 - g_t^2)        da_o = dL/dh_t * tanh(c_t) * o_t (1 - o_t)
+    dL/dc_{t-1} = dc_total * f_t                 (the Jacobian of c_t in c_{t-1} is diag(f_t): no W_R in the way)
     dL/dh_{t-1} = W_R^T da_t,   dL/dx_t = W_F^T da_t
     dL/dW_F = sum_t da_t x_t^T    dL/dW_R = sum_t da_t h_{t-1}^T    dL/db_h = sum_t da_t
 

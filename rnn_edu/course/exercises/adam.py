@@ -17,6 +17,7 @@ import numpy as np
 
 from rnn_edu.optim import Adam
 from . import (ExerciseResult, as_array, as_numbers, call_unchanged, function_name, reads_result, run_checks)
+from .precision import largest_difference, tolerance
 
 NAMES = ("w", "g", "m", "v", "t", "lr", "betas", "eps")
 
@@ -57,7 +58,8 @@ def cases():
     """[(name, (w, g, m, v, t, lr[, betas, eps]))], seeded."""
     rng = np.random.default_rng(0)
     zeros = np.zeros(5)
-    first = np.array([40.0, 0.01, -3.0, 0.0, 1e-7])            # sizes far apart, one 0, one below eps
+    first = np.array([40.0, 0.01, -3.0, 0.0, 1e-7])            # sizes far apart; one 0 (0/0 without eps);
+    # 1e-7 is only ten times eps = 1e-8, so eps changes that entry's step by about 10%
     return [
         ("the first step (t = 1, m = v = 0)", (rng.normal(size=5), first, zeros, zeros.copy(), 1, 0.002,
                                                (0.9, 0.999), 1e-8)),
@@ -92,6 +94,8 @@ def _variant(w, g, m, v, t, lr, betas=(0.9, 0.999), eps=1e-8, *, correct=(True, 
         step = m_hat / np.sqrt(v_hat + eps)
     elif eps_at == "ratio":
         step = m_hat / size + eps
+    elif eps_at == "none":
+        step = m_hat / size
     else:                                                       # "uncorrected": eps added to sqrt(v_t)
         step = np.sqrt(1 - b2 ** tt) / (1 - b1 ** tt) * m_new / (np.sqrt(v_new) + eps)
     return w + sign * lr * step, m_new, v_new
@@ -111,6 +115,9 @@ MISTAKES = [
     (dict(eps_at="uncorrected"), "eps is added to sqrt(v) before the bias correction (the Adam paper's faster "
                                  "variant); rnn_edu and torch.optim.Adam add it to sqrt(v^), after the correction, "
                                  "which changes the step of tiny gradients."),
+    (dict(eps_at="none"), "eps is not in the denominator: where g = 0 at the first step, m^ and v^ are 0, so "
+                          "m^ / sqrt(v^) is 0 / 0 (NaN); eps belongs next to sqrt(v^), where it keeps the step "
+                          "finite."),
     (dict(eps_at="ratio"), "eps is added to the ratio; it belongs in the denominator, next to sqrt(v^)."),
     (dict(square=False), "v averages the squared gradients, g * g (element by element), not g itself."),
     (dict(swap_betas=True), "beta1 and beta2 are swapped: beta1 (0.9) goes with m, beta2 (0.999) with v."),
@@ -120,12 +127,18 @@ MISTAKES = [
 ]
 
 
-def _same(a, b):
-    return a.shape == b.shape and bool(np.allclose(a, b, rtol=1e-9, atol=1e-14, equal_nan=True))
+TOL = (1e-9, 1e-14)          # (rtol, atol) for float64 answers; `tolerance` widens them for float32 ones
 
 
-def _diagnose(got, args):
+def _close(a, b, tol=TOL):
+    return a.shape == b.shape and bool(np.allclose(a, b, rtol=tol[0], atol=tol[1], equal_nan=True))
+
+
+def _diagnose(got, args, tol=TOL):
     w, m, v = got
+
+    def _same(a, b):
+        return _close(a, b, tol)
     want = library_adam_step(*args)
     names = ("w_new", "m_new", "v_new")
     for name, a, b in zip(names, got, want):
@@ -156,7 +169,7 @@ def _diagnose(got, args):
         return False, f"w_new holds inf or NaN at step t = {t}.{cause}"
     state = "m_new and v_new are right" if _same(m, want[1]) and _same(v, want[2]) else \
         "m_new or v_new differ too"
-    return False, (f"w_new differs from rnn_edu's Adam by up to {np.max(np.abs(w - want[0])):.3g} at step "
+    return False, (f"w_new differs from rnn_edu's Adam by {largest_difference(w, want[0])} at step "
                    f"t = {t} ({state}); the hints below go through it.")
 
 
@@ -169,7 +182,7 @@ def _check(fn, args):
     if not isinstance(out, (tuple, list)) or len(out) != 3:
         size = f"{len(out)} values" if isinstance(out, (tuple, list)) else type(out).__name__
         return False, f"expected three arrays (w_new, m_new, v_new), got {size}."
-    got = []
+    got, tol = [], tolerance(out, *TOL)     # a float32 answer is held to float32's precision
     for name, value in zip(("w_new", "m_new", "v_new"), out):
         if value is None:
             return False, f"{name} is None: return three arrays (w_new, m_new, v_new)."
@@ -177,7 +190,7 @@ def _check(fn, args):
         if hint:
             return False, hint
         got.append(array)
-    ok, hint = _diagnose(tuple(got), args)
+    ok, hint = _diagnose(tuple(got), args, tol)
     if not ok and len(args) == 6 and hint.endswith("the hints below go through it."):   # only the defaults left out
         hint = ("called without betas and eps, your function takes another step than with them given: "
                 "the defaults are betas=(0.9, 0.999) and eps=1e-8, PyTorch's.")

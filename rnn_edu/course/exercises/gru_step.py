@@ -19,6 +19,7 @@ from rnn_edu.activations import sigmoid
 from rnn_edu.cells.gru import step_forward
 from . import ExerciseResult, as_array, as_numbers, call_unchanged, function_name, reads_result, run_checks, \
     shape_mismatch
+from .precision import largest_difference, tolerance
 
 SIZES = [(3, 5, 2), (1, 4, 3), (2, 3, 4)]        # (B, D, H): B = 1 once, H != D, D != 3H
 NAMES = ("x_t", "h_prev", "W_F", "W_R", "b_h", "b_R")
@@ -59,8 +60,8 @@ def _step(x_t, h_prev, W_F, W_R, b_h, b_R, order=BLOCKS, slip=None):
         cand = sigmoid
     if slip == "all tanh":
         gate = np.tanh
-    r = gate(part(wx, "r") + part(b_h, "r") + part(wh, "r") + part(b_R, "r"))
-    z = gate(part(wx, "z") + part(b_h, "z") + part(wh, "z") + part(b_R, "z"))
+    r = (np.tanh if slip == "r tanh" else gate)(part(wx, "r") + part(b_h, "r") + part(wh, "r") + part(b_R, "r"))
+    z = (np.tanh if slip == "z tanh" else gate)(part(wx, "z") + part(b_h, "z") + part(wh, "z") + part(b_R, "z"))
     x_side, h_side = part(wx, "n") + part(b_h, "n"), part(wh, "n") + part(b_R, "n")
     if slip == "reset before product":                   # Cho et al. / d2l: W_hn (r * h_prev) + b_hn
         W_hn = W_R[blk["n"] * H:(blk["n"] + 1) * H]
@@ -113,6 +114,10 @@ MISTAKES = {
     "squash swapped": "sigmoid vs tanh are swapped: r and z are sigmoid gates (fractions), n is a tanh candidate.",
     "all sigmoid": "the candidate n_t uses tanh (it is content and may be negative), not the sigmoid.",
     "all tanh": "the gates r and z use the sigmoid (a fraction in (0, 1)); only the candidate n uses tanh.",
+    "r tanh": "the reset gate r uses the sigmoid, like z (a fraction in (0, 1)), not tanh; only the candidate n "
+              "uses tanh.",
+    "z tanh": "the update gate z uses the sigmoid, like r (a fraction in (0, 1)), not tanh; only the candidate n "
+              "uses tanh.",
 }
 
 
@@ -128,8 +133,11 @@ def _mistakes(args):
     return found
 
 
-def _close(got, want):
-    return got.shape == want.shape and bool(np.allclose(got, want, rtol=1e-6, atol=1e-9))
+TOL = (1e-6, 1e-9)           # (rtol, atol) for float64 answers; `tolerance` widens them for float32 ones
+
+
+def _close(got, want, tol=TOL):
+    return got.shape == want.shape and bool(np.allclose(got, want, rtol=tol[0], atol=tol[1]))
 
 
 def as_state(out):
@@ -160,12 +168,13 @@ def _check(fn, seed):
     if h.shape != want.shape:
         extra = " (its transpose)" if h.shape == want.shape[::-1] else ""
         return False, f"h_t has shape {h.shape}{extra}, expected (B, H) = {want.shape}."
-    if _close(h, want):
+    tol = tolerance([out], *TOL)             # a float32 answer is held to float32's precision
+    if _close(h, want, tol):
         return True, ""
     for wrong, hint in _mistakes(args):
-        if _close(h, wrong):
+        if _close(h, wrong, tol):
             return False, hint
-    return False, (f"h_t differs from rnn_edu's by up to {np.max(np.abs(h - want)):.3g}. Go through §3's "
+    return False, (f"h_t differs from rnn_edu's by {largest_difference(h, want)}. Go through §3's "
                    "equations one block at a time (which rows, which bias, which squashing function, where "
                    "the reset gate acts); the hints below go through it.")
 

@@ -10,8 +10,9 @@
 `check_lstm_step_backward` compares the learner's six gradients with rnn_edu.cells.lstm.step_backward
 on three examples (B = 1 among them, H != D, D != 4H, so a transposed product shows in the shape),
 checks them against central differences of the step forward, and names the likely wrong term
-(`_SLIPS`: each is the library's backward with one known slip). `library_lstm_step_backward` is
-step_backward itself (the fallback).
+(`_SLIPS`: each is the library's backward with one known slip), or else the gate blocks whose rows
+of the weight gradients differ. A float32 answer is held to float32's precision (precision.py).
+`library_lstm_step_backward` is step_backward itself (the fallback).
 """
 from itertools import permutations
 
@@ -21,11 +22,13 @@ from rnn_edu.cells.lstm import step_backward, step_forward
 from rnn_edu.gradcheck import centered_difference
 from . import (ExerciseResult, as_array, as_numbers, call_unchanged, function_name, reads_result, run_checks,
                shape_mismatch)
+from .precision import largest_difference, tolerance
 
 SIZES = [(3, 5, 2), (1, 4, 3), (2, 3, 4)]        # (B, D, H): B = 1 once, H != D, D != 4H
 OUTPUTS = ("dx_t", "dh_prev", "dc_prev", "dW_F", "dW_R", "db_h")
 ARGS = ("dh_t", "dc_t", "cache")
 GATES = ("i", "f", "g", "o")
+ROWS = ("0:H", "H:2H", "2H:3H", "3H:4H")
 
 
 def library_lstm_step_backward(dh_t, dc_t, cache):
@@ -111,8 +114,12 @@ for _order in permutations(GATES):
                           f"{', '.join(_order)}.")
 
 
-def _close(got, want):
-    return got.shape == want.shape and bool(np.allclose(got, want, rtol=1e-6, atol=1e-9))
+TOL = (1e-6, 1e-9)           # (rtol, atol) for float64 answers; `tolerance` widens them for float32 ones
+NUMERIC = 1e-6               # the largest relative error against central differences, for float64 answers
+
+
+def _close(got, want, tol=TOL):
+    return got.shape == want.shape and bool(np.allclose(got, want, rtol=tol[0], atol=tol[1]))
 
 
 def numeric_gradients(dh, dc, inputs, eps=1e-5):
@@ -137,7 +144,8 @@ def _relative_error(a, n):
 
 
 def _call(fn, dh, dc, inputs):
-    """(six float arrays, None) or (None, hint): the learner's result on a fresh cache."""
+    """(six float arrays, (rtol, atol)) or (None, hint): the learner's result on a fresh cache, and the
+    tolerances its dtype calls for."""
     cache = step_forward(*inputs)[2]
     shapes = {"dh_t": dh.shape, "dc_t": dc.shape, "x_t": inputs[0].shape, "W_F": inputs[3].shape,
               "W_R": inputs[4].shape}
@@ -160,7 +168,7 @@ def _call(fn, dh, dc, inputs):
         if hint:
             return None, f"{name}: {hint}"
         got.append(array)
-    return got, None
+    return got, tolerance(out, *TOL)
 
 
 def _shape_hint(got, want, B, D, H):
@@ -176,26 +184,58 @@ def _shape_hint(got, want, B, D, H):
     return None
 
 
-def _diagnose(got, want, dh, dc, cache):
+def _blocks(got, want, tol):
+    """The gate blocks (of GATES) in which the weight gradients dW_F, dW_R, db_h differ."""
+    H = want[5].shape[0] // 4
+    rows = [slice(k * H, (k + 1) * H) for k in range(4)]
+    return [GATES[k] for k, r in enumerate(rows)
+            if not all(_close(got[j][r], want[j][r], tol) for j in (3, 4, 5))]
+
+
+def _where(blocks):
+    """A hint naming the gate blocks that differ and what they have in common, without the formula."""
+    rows = ", ".join(f"{n}: rows {ROWS[GATES.index(n)]}" for n in blocks)
+    agree = [n for n in GATES if n not in blocks]
+    one = len(blocks) == 1
+    text = (f"the {', '.join(blocks)} block{'' if one else 's'} of the pre-activation gradient "
+            f"differ{'s' if one else ''} ({rows} of dW_F, dW_R and db_h); {', '.join(agree)} "
+            f"agree{'s' if len(agree) == 1 else ''}. ")
+    if blocks == ["o"]:
+        return text + ("The o block is the only one that reaches the loss through h_t alone, not through c_t: "
+                       "check what o_t multiplies in h_t, and which gradient arrives at h_t.")
+    if set(blocks) == {"i", "f", "g"}:
+        return text + ("These three reach the loss only through c_t, and the o block does not: check the "
+                       "gradient at c_t, the sum of its two routes.")
+    return text + ("Go through the forward equation of each block that differs: which values it multiplies, "
+                   "and the slope of its own squashing function.")
+
+
+def _diagnose(got, want, dh, dc, cache, tol=TOL):
     """(ok, hint) once the shapes are right."""
-    wrong = [k for k in range(6) if not _close(got[k], want[k])]
+
+    def close(a, b):
+        return _close(a, b, tol)
+    wrong = [k for k in range(6) if not close(got[k], want[k])]
     if not wrong:
         return True, ""
-    if wrong == [1, 2] and _close(got[1], want[2]) and _close(got[2], want[1]):
+    if wrong == [1, 2] and close(got[1], want[2]) and close(got[2], want[1]):
         return False, "dh_prev and dc_prev are swapped: return (" + ", ".join(OUTPUTS) + ") in that order."
     variants = [(slip, _backward(dh, dc, cache, slip)) for slip in _SLIPS]
     for slip, grads in variants:
-        if all(_close(g, v) for g, v in zip(got, grads)):
+        if all(close(g, v) for g, v in zip(got, grads)):
             return False, _SLIPS[slip]
     first = wrong[0]
     for slip, grads in variants:
-        if _close(got[first], grads[first]):
+        if close(got[first], grads[first]):
             return False, f"{OUTPUTS[first]}: {_SLIPS[slip]}"
+    blocks = _blocks(got, want, tol)
+    if 0 < len(blocks) < 4:
+        return False, _where(blocks)
     right = [OUTPUTS[k] for k in range(6) if k not in wrong]
     agree = f"{', '.join(right)} agree{'s' if len(right) == 1 else ''} with it" if right else "none agrees with it"
     return False, (f"{', '.join(OUTPUTS[k] for k in wrong)} differ{'s' if len(wrong) == 1 else ''} from "
-                   f"rnn_edu's step_backward ({OUTPUTS[first]} by up to "
-                   f"{np.max(np.abs(got[first] - want[first])):.3g}); {agree}. Go back through the forward "
+                   f"rnn_edu's step_backward ({OUTPUTS[first]} by {largest_difference(got[first], want[first])}"
+                   f"); {agree}. Go back through the forward "
                    "equations one at a time, from h_t and c_t to the four gate blocks, then to the inputs and "
                    "weights; the hints below go through it.")
 
@@ -203,20 +243,20 @@ def _diagnose(got, want, dh, dc, cache):
 def _check(fn, seed):
     """(ok, hint) for one example: the library's gradients, then central differences."""
     dh, dc, inputs = example(seed)
-    got, hint = _call(fn, dh, dc, inputs)
-    if hint:
-        return False, hint
+    got, tol = _call(fn, dh, dc, inputs)
+    if got is None:
+        return False, tol
     cache = step_forward(*inputs)[2]
     want = step_backward(dh, dc, cache)
     B, D = inputs[0].shape
     hint = _shape_hint(got, want, B, D, dh.shape[1])
     if hint:
         return False, hint
-    ok, hint = _diagnose(got, want, dh, dc, cache)
+    ok, hint = _diagnose(got, want, dh, dc, cache, tol)
     if not ok:
         return False, hint
     for name, g, n in zip(OUTPUTS, got, numeric_gradients(dh, dc, inputs)):
-        if _relative_error(g, n) > 1e-6:
+        if _relative_error(g, n) > NUMERIC * tol[0] / TOL[0]:
             return False, (f"{name} disagrees with central differences of the step forward (relative error "
                            f"{_relative_error(g, n):.1e}).")
     return True, ""

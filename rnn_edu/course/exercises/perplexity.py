@@ -13,6 +13,7 @@ import numpy as np
 
 from rnn_edu.lm.evaluation import log_softmax_at, perplexity
 from . import ExerciseResult, call_unchanged, function_name, reads_result, run_checks
+from .precision import mismatch, tolerance
 
 LN2, LN10 = np.log(2.0), np.log(10.0)
 
@@ -50,15 +51,18 @@ def cases():
     ]
 
 
-def _close(a, b):
-    return bool(np.isclose(a, b, rtol=1e-9, atol=1e-12))
+TOL = (1e-9, 1e-12)          # (rtol, atol) for float64 answers; `tolerance` widens them for float32 ones
+
+
+def _close(a, b, tol=TOL):
+    return bool(np.isclose(a, b, rtol=tol[0], atol=tol[1]))
 
 
 def _nll(zs, targets):
     return -log_softmax_at(zs, targets.astype(np.intp))
 
 
-def _diagnose_loss(got, zs, targets, want):
+def _diagnose_loss(got, zs, targets, want, tol=TOL):
     nll = _nll(zs, targets)
     p = np.exp(-nll)
     N = len(targets)
@@ -80,18 +84,18 @@ def _diagnose_loss(got, zs, targets, want):
                                    "per-character surprises."),
     ]
     for value, hint in wrong:
-        if np.isfinite(value) and _close(got, value):
+        if np.isfinite(value) and _close(got, value, tol):
             return hint
     if not np.isfinite(got):
         if zs.max() > 700:
             return ("the loss is inf or NaN: exp of scores near 800 overflows. Each row's largest score can be "
                     "subtracted before exp without changing the softmax (lesson 03).")
         return "the loss is inf or NaN."
-    return (f"the loss per character is {got:.6g}, expected {want:.6g} (N = {N}, V = {zs.shape[1]}); "
+    return (f"the loss per character (N = {N}, V = {zs.shape[1]}) is {mismatch(got, want)}; "
             "the hints below go through it.")
 
 
-def _diagnose_perplexity(got, zs, targets, want_loss, want):
+def _diagnose_perplexity(got, zs, targets, want_loss, want, tol=TOL):
     nll = _nll(zs, targets)
     N = len(targets)
     with np.errstate(over="ignore"):
@@ -107,23 +111,23 @@ def _diagnose_perplexity(got, zs, targets, want_loss, want):
             (want_loss, "this is the loss itself; perplexity turns it into a number of choices."),
         ]
     for value, hint in wrong:
-        if np.isfinite(value) and _close(got, value) and not _close(value, want):
+        if np.isfinite(value) and _close(got, value, tol) and not _close(value, want, tol):
             return hint
     if np.isinf(got) and np.isinf(np.exp(N * want_loss)):
         return wrong[0][1]
-    return f"the perplexity is {got:.6g}, expected {want:.6g}; the hints below go through it."
+    return f"the perplexity is {mismatch(got, want)}; the hints below go through it."
 
 
-def _diagnose_bits(got, want_loss, want):
+def _diagnose_bits(got, want_loss, want, tol=TOL):
     wrong = [
         (want_loss * LN2, "the bits were multiplied by ln 2; converting nats to bits goes the other way."),
         (want_loss, "the bits equal the nats: the loss in nats still has to be converted to bits."),
         (want_loss / LN10, "this converts to log base 10, not to bits (log base 2)."),
     ]
     for value, hint in wrong:
-        if _close(got, value) and not _close(value, want):
+        if _close(got, value, tol) and not _close(value, want, tol):
             return hint
-    return f"the bits per character are {got:.6g}, expected {want:.6g}; the hints below go through it."
+    return f"the bits per character are {mismatch(got, want)}; the hints below go through it."
 
 
 NAMES = ("zs", "targets")
@@ -142,12 +146,13 @@ def _check(fn, zs, targets):
     except (TypeError, ValueError) as exc:
         return False, str(exc)
     want = library_loss_per_char(zs, targets)
-    if not _close(loss, want[0]):
-        return False, _diagnose_loss(loss, zs, targets, want[0])
-    if not _close(ppl, want[1]):
-        return False, _diagnose_perplexity(ppl, zs, targets, want[0], want[1])
-    if not _close(bits, want[2]):
-        return False, _diagnose_bits(bits, want[0], want[2])
+    tol = tolerance([out], *TOL)             # a float32 answer is held to float32's precision
+    if not _close(loss, want[0], tol):
+        return False, _diagnose_loss(loss, zs, targets, want[0], tol)
+    if not _close(ppl, want[1], tol):
+        return False, _diagnose_perplexity(ppl, zs, targets, want[0], want[1], tol)
+    if not _close(bits, want[2], tol):
+        return False, _diagnose_bits(bits, want[0], want[2], tol)
     return True, ""
 
 

@@ -2,7 +2,9 @@
 
     sequential_windows(ids, batch_size, num_steps, offset) -> [(X, Y), ...]
         ids (N,) ints; skip the first `offset` of them, cut the rest into batch_size equally long
-        streams (one per row), and read them num_steps characters at a time:
+        input streams (one per row) that follow one another without a gap, as long as the text
+        allows when the target of each stream's last input is the next character of the text,
+        and read them num_steps characters at a time:
         X, Y (num_steps, batch_size), time-major, Y[t, b] = the character after X[t, b];
         row b of window k + 1 continues where row b of window k ended.
 
@@ -72,11 +74,37 @@ def as_windows(out):
     return windows
 
 
+TOO_LONG = ("the streams are one character too long each: the last character of the text can only be a target, "
+            "so leave room for the target after the last input.")
+PINNED = ("the input streams follow one another without a gap, and the target of a stream's last input is the "
+          "next character of the text (the first input of the next stream); only the text's very last character "
+          "is a target alone")
+GAP = ("each of your streams keeps its own last character as a target only, so the inputs skip a character "
+       f"between one stream and the next. Here {PINNED}.")
+
+
+def _same(got, want):
+    return len(got) == len(want) and all(np.array_equal(X, wx) and np.array_equal(Y, wy)
+                                         for (X, Y), (wx, wy) in zip(got, want))
+
+
+def _streams(n, B, T, offset, own_targets):
+    """Windows of B streams of (n - offset) // B characters each (ids = positions): with own_targets,
+    each stream holds its own targets, so its last character is never an input (the other reading of
+    "equally long streams"); without, the targets run one past each stream, and the last stream's
+    last input is paired with a character past the text (the slip numpy cannot always reshape)."""
+    L = (n - offset) // B
+    streams = np.arange(offset, offset + L * B).reshape(B, L)
+    X, Y = (streams[:, :-1], streams[:, 1:]) if own_targets else (streams, streams + 1)
+    return [(X[:, i:i + T].T, Y[:, i:i + T].T) for i in range(0, X.shape[1] - T + 1, T)]
+
+
 def _diagnose(got, want, B, T, offset, n):
     """(ok, hint): the learner's windows `got` against the library's `want`, ids = positions."""
     for k, (X, Y) in enumerate(got):
         if k == len(got) - 1 and k and X.ndim == 2 and X.shape[0] < T and X.shape[1:] == (B,):
-            return False, (f"the last window has {X.shape[0]} steps, fewer than num_steps = {T}: yield only "
+            steps = f"{X.shape[0]} step" + ("" if X.shape[0] == 1 else "s")
+            return False, (f"the last window has {steps}, fewer than num_steps = {T}: yield only "
                            f"whole windows and drop the characters left over.")
         if X.shape != (T, B) or Y.shape != (T, B):
             if X.shape == (B, T) and B != T:
@@ -105,11 +133,15 @@ def _diagnose(got, want, B, T, offset, n):
         starts, right = got[0][0][0], want[0][0][0]
         lazy = offset + (n - offset) // B * np.arange(B)
         if np.array_equal(starts, lazy):
-            return False, ("the streams are one character too long each: the last character of the text can "
-                           "only be a target, so leave room for the target after the last input.")
+            inside, long = (_same(got, _streams(n, B, T, offset, own)) for own in (True, False))
+            if inside and long:             # the windows cannot tell the two apart
+                return False, (f"the rows of the first window start {(n - offset) // B} positions apart, one "
+                               f"more than the text allows: {PINNED}, so leave room for the target after the "
+                               f"last input.")
+            return False, GAP if inside else TOO_LONG
         return False, (f"the rows of the first window start at positions {starts.tolist()}, expected "
-                       f"{right.tolist()}: the {B} streams are equally long, as long as the text after the "
-                       f"offset allows, and stream b follows stream b - 1.")
+                       f"{right.tolist()}: the {B} input streams are equally long, as long as the text after "
+                       f"the offset allows, and stream b starts right after stream b - 1 ends.")
     if len(got) != len(want):
         more = "too many" if len(got) > len(want) else "too few"
         return False, (f"{len(got)} windows, {more}: expected {len(want)}, every whole window of "
@@ -126,7 +158,14 @@ NAMES = ("ids", "batch_size", "num_steps", "offset")
 
 def _check(fn, n, B, T, offset, ids=None):
     ids = np.arange(n) if ids is None else ids
-    out, hint = call_unchanged(fn, (ids, B, T, offset), NAMES)
+    try:
+        out, hint = call_unchanged(fn, (ids, B, T, offset), NAMES)
+    except ValueError as exc:
+        if "cannot reshape" in str(exc) and (n - offset) % B == 0:
+            # the streams made (N - offset) // B long: here that leaves no target for the last input
+            return False, (f"your code raised ValueError: {exc}. Here N - offset = {n - offset} is a multiple "
+                           f"of batch_size = {B}, the case where the likely cause shows: {TOO_LONG}")
+        raise
     if hint:
         return False, hint
     try:
@@ -136,8 +175,7 @@ def _check(fn, n, B, T, offset, ids=None):
     want = library_sequential_windows(ids, B, T, offset)
     if ids.dtype == np.int64 and np.array_equal(ids, np.arange(n)):
         return _diagnose(got, want, B, T, offset, n)
-    same = len(got) == len(want) and all(np.array_equal(X, wx) and np.array_equal(Y, wy)
-                                         for (X, Y), (wx, wy) in zip(got, want))
+    same = _same(got, want)
     return same, "" if same else ("on character ids (not positions) the windows differ from rnn_edu's: "
                                   "read the values of ids, not their positions.")
 
