@@ -93,13 +93,14 @@ def plot_norm_spikes(norms, *, threshold, title="Gradient norm before clipping, 
 
 def plot_candidates(runs, *, block=250, title="The candidates: training and validation loss"):
     """runs: {label: run dict with train_loss, val_steps, val_loss}. One colour per run: its
-    validation loss (solid, dots) and its training loss (dashed, mean of each block of updates)."""
+    validation loss (solid, dots; in the legend) and its training loss (dashed, mean of each
+    block of updates); say so in the title."""
     fig, ax = plt.subplots(figsize=(7.2, 4.4))
     for i, (label, r) in enumerate(runs.items()):
         tr = running_mean(r["train_loss"], block)
         x = np.minimum(np.arange(len(tr)) * block + block, len(r["train_loss"]))
-        ax.plot(r["val_steps"], r["val_loss"], "o-", ms=3, color=f"C{i}", label=f"{label}: validation")
-        ax.plot(x, tr, "--", color=f"C{i}", alpha=0.8, label=f"{label}: training")
+        ax.plot(r["val_steps"], r["val_loss"], "o-", ms=3, color=f"C{i}", label=label)
+        ax.plot(x, tr, "--", color=f"C{i}", alpha=0.8)
     low = min(min(r["val_loss"]) for r in runs.values())
     ax.set_ylim(low - 0.25, low + 0.9)
     ax.set_xlabel("update (window of B x T characters)")
@@ -107,6 +108,8 @@ def plot_candidates(runs, *, block=250, title="The candidates: training and vali
     ax.set_title(title)
     fig.canvas.draw()
     legend_off_the_curves(ax)
+    fig.tight_layout()
+    return fig
 
 
 def plot_trap(runs, *, uniform, zeros_for=(), title="Validation of the H = 128 runs, two ways (2 seeds each)"):
