@@ -35,6 +35,8 @@ def parse_args(argv=None):
     ap.add_argument("--no-lm", action="store_true", help="skip the language-model rows")
     ap.add_argument("--cells", default=",".join(CELLS),
                     help="which cells to time, comma-separated (default: rnn,lstm,gru)")
+    ap.add_argument("--dtypes", default="float64,float32",
+                    help="which dtypes to time, comma-separated (default: float64,float32)")
     ap.add_argument("--output", type=Path, default=None,
                     help="where to write the Markdown (default benchmarks/RESULTS.md; none with --quick)")
     return ap.parse_args(argv)
@@ -67,7 +69,8 @@ def setup_torch(threads):
 def speed_section(with_torch):
     budget, lo, hi = (0.5, 3, 3) if args.quick else (args.seconds, 7, 101)
     rows = []
-    cases = [(c, d, n) for c in args.cells.split(",") for d in (np.float64, np.float32) for n in SIZES]
+    dtypes = [np.dtype(d) for d in args.dtypes.split(",")]
+    cases = [(c, d, n) for c in args.cells.split(",") for d in dtypes for n in SIZES]
     for cell, dtype, n in cases:
         row = compare.measure(T, B, n, dtype, with_torch, budget, lo, hi, cell=cell)
         print(f"  {cell} {row.dtype} n={n}: {row.pairs} pairs of {row.calls}-call blocks, "
