@@ -117,14 +117,14 @@ def forward(W_F, W_R, b_h, xs, h0, c0):
     ig = _scratch((B, H), dtype, "ig")
     I, F, G, O = (gates[..., k * H:(k + 1) * H] for k in range(4))
     h_prev, c_prev = h0, c0
+    dot, multiply = np.dot, np.multiply     # np.dot: about 1 us less per call than np.matmul
     with np.errstate(over="ignore"):
-        for t in range(T):
-            a = gates[t]
+        for a, i_t, f_t, g_t, o_t, c_t, tc, h_t in zip(gates, I, F, G, O, cs, tanh_cs, hs):
             if wide:
-                np.matmul(W_R_s, h_prev.T, out=rec)
+                dot(W_R_s, h_prev.T, out=rec)
                 a += rec.T                                     # the scaled a_t
             else:
-                np.matmul(h_prev, W_R_T, out=rec)
+                dot(h_prev, W_R_T, out=rec)
                 a += rec                                       # the scaled a_t
             if f32:
                 np.tanh(a, out=a)
@@ -132,16 +132,15 @@ def forward(W_F, W_R, b_h, xs, h0, c0):
                 sigmoid_from_negated(a)
             a *= m
             a += c                                             # the gates [i, f, g, o]
-            c_t, tc = cs[t], tanh_cs[t]
-            np.multiply(F[t], c_prev, out=c_t)
-            np.multiply(I[t], G[t], out=ig)
+            multiply(f_t, c_prev, out=c_t)
+            multiply(i_t, g_t, out=ig)
             c_t += ig                                          # c_t = f c_{t-1} + i g
             if f32:
                 np.tanh(c_t, out=tc)
             else:
                 tanh_into(c_t, tc)
-            np.multiply(O[t], tc, out=hs[t])                   # h_t = o tanh(c_t)
-            h_prev, c_prev = hs[t], c_t
+            multiply(o_t, tc, out=h_t)                         # h_t = o tanh(c_t)
+            h_prev, c_prev = h_t, c_t
     return hs, cs, [h0, c0, hs, cs, tanh_cs, gates, W_R]
 
 
@@ -199,18 +198,20 @@ def backward(dhs, cache):
     d, e = _constants(H, B, dtype)[3:]
     g4 = gates.reshape(T, B, 4, H)
     dh, dc, dc_next, t1 = np.zeros((B, H), dtype), np.zeros((B, H), dtype), np.empty((B, H), dtype), T
+    dot, multiply = np.dot, np.multiply
     while t1 > 0:
         t0 = max(t1 - k, 0)
         _chunk_factors(t0, t1, gates, cs, tanh_cs, c0, d, e, K, KD)
         for t in range(t1 - 1, t0 - 1, -1):
-            j = t - t0
+            j, g_t = t - t0, g4[t]
             dh += dhs[t]                                       # dL/dh_t
-            np.multiply(dh, KD[j], out=tmp)
+            multiply(dh, KD[j], out=tmp)
             dc += tmp                                          # dL/dc_t
-            np.multiply(dc, g4[t, :, 1], out=dc_next)          # dL/dc_{t-1} = dc_t f_t
-            np.multiply(dc[:, None, :], K[j, :, :3], out=g4[t, :, :3])   # da_i, da_f, da_g
-            np.multiply(dh, K[j, :, 3], out=g4[t, :, 3])       # da_o
-            np.matmul(gates[t], W_R, out=dh)                   # W_R^T da_t
+            multiply(dc, g_t[:, 1], out=dc_next)               # dL/dc_{t-1} = dc_t f_t
+            K_t = K[j]
+            multiply(dc[:, None, :], K_t[:, :3], out=g_t[:, :3])   # da_i, da_f, da_g
+            multiply(dh, K_t[:, 3], out=g_t[:, 3])             # da_o
+            dot(gates[t], W_R, out=dh)                         # W_R^T da_t
             dc, dc_next = dc_next, dc
         t1 = t0
     return gates, dh, dc
