@@ -144,14 +144,15 @@ def forward(W_F, W_R, b_h, xs, h0, c0):
     return hs, cs, [h0, c0, hs, cs, tanh_cs, gates, W_R]
 
 
-def _chunk_factors(t0, t1, gates, cs, tanh_cs, c0, one_minus_g, g_one, K, KD):
-    """For steps t0..t1-1: K = [g i', c_{t-1} f', i g', tanh(c_t) o'] (k, B, 4, H) and
-    KD = o (1 - tanh(c_t)^2) (k, B, H), with sigma' = sigma (1 - sigma), tanh' = 1 - tanh^2.
+def _chunk_factors(t0, t1, gates, cs, tanh_cs, c0, one_minus_g, g_one, K, FK, f_after):
+    """For steps t = t0..t1-1 (j = t - t0): K[j] = [g i', c_{t-1} f', i g', tanh(c_t) o']
+    (k, B, 4, H) and FK[j] = [f_{t+1}, o_t (1 - tanh(c_t)^2)] (k, 2, B, H), with
+    sigma' = sigma (1 - sigma), tanh' = 1 - tanh^2; f_after holds f_{t1} (zeros for t1 = T).
     First, for whole rows of gates y = [i, f, g, o]: y (d - y) + e with d = [1, 1, 0, 1] and
     e = [0, 0, 1, 0] gives [i', f', g', o'] in three calls (one_minus_g, g_one: d, e as (B, 4H))."""
     H = cs.shape[-1]
     k = t1 - t0
-    Y, K, KD = gates[t0:t1], K[:k], KD[:k]
+    Y, K, FK = gates[t0:t1], K[:k], FK[:k]
     rows = K.reshape(Y.shape)
     np.subtract(one_minus_g, Y, out=rows)
     rows *= Y
@@ -166,6 +167,9 @@ def _chunk_factors(t0, t1, gates, cs, tanh_cs, c0, one_minus_g, g_one, K, KD):
         K[1:, :, 1] *= cs[:t1 - 1]
     K[:, :, 2] *= I                                        # i g'
     K[:, :, 3] *= tc                                       # tanh(c_t) o'
+    FK[:-1, 0] = F[1:]                                     # f_{t+1}
+    FK[-1, 0] = f_after
+    KD = FK[:, 1]
     np.multiply(tc, tc, out=KD)
     np.subtract(1, KD, out=KD)
     KD *= O                                                # o (1 - tanh(c_t)^2)
@@ -184,8 +188,8 @@ def backward(dhs, cache):
 
     dhs: (T, B, H), the gradient reaching each h_t from above. Returns (das, dh0, dc0): das
     (T, B, 4H) = dL/da_t, written over the cache's gates array. Per step (module docstring
-    of lstm.py):  dc_t += dh_t * KD_t;  da_t = [dc_t, dc_t, dc_t, dh_t] * K_t;
-    dc_{t-1} = dc_t * f_t;  dh_{t-1} = W_R^T da_t + (dL/dh_{t-1} from above).
+    of lstm.py):  dc_t = dc_{t+1} f_{t+1} + dh_t KD_t;  da_t = [dc_t, dc_t, dc_t, dh_t] * K_t;
+    dh_{t-1} = W_R^T da_t + (dL/dh_{t-1} from above); [dc f, dh KD] is one product of [dc, dh].
     """
     h0, c0, hs, cs, tanh_cs, gates, W_R = cache
     gates = live_gates(gates)
@@ -193,25 +197,28 @@ def backward(dhs, cache):
     T, B, H = hs.shape
     dtype = gates.dtype
     k = min(max(CHUNK_BYTES // (B * 4 * H * dtype.itemsize), 1), T)
-    K, KD, tmp = (_scratch(shape, dtype, n) for n, shape in
-                  enumerate([(k, B, 4, H), (k, B, H), (B, H)]))
+    K, FK, both = (_scratch(shape, dtype, n) for n, shape in
+                   enumerate([(k, B, 4, H), (k, 2, B, H), (2, B, H)]))
     d, e = _constants(H, B, dtype)[3:]
     g4 = gates.reshape(T, B, 4, H)
-    dh, dc, dc_next, t1 = np.zeros((B, H), dtype), np.zeros((B, H), dtype), np.empty((B, H), dtype), T
-    dot, multiply = np.dot, np.multiply
+    V = np.zeros((2, B, H), dtype)      # [dL/dc_t, dL/dh_t]: one array, so one call scales both
+    dc, dh = V
+    f_after, t1 = np.zeros((B, H), dtype), T
+    dot, multiply, add = np.dot, np.multiply, np.add
+    dc_each_gate, (fdc, kdh) = dc[:, None, :], both
     while t1 > 0:
         t0 = max(t1 - k, 0)
-        _chunk_factors(t0, t1, gates, cs, tanh_cs, c0, d, e, K, KD)
-        for t in range(t1 - 1, t0 - 1, -1):
-            j, g_t = t - t0, g4[t]
-            dh += dhs[t]                                       # dL/dh_t
-            multiply(dh, KD[j], out=tmp)
-            dc += tmp                                          # dL/dc_t
-            multiply(dc, g_t[:, 1], out=dc_next)               # dL/dc_{t-1} = dc_t f_t
-            K_t = K[j]
-            multiply(dc[:, None, :], K_t[:, :3], out=g_t[:, :3])   # da_i, da_f, da_g
-            multiply(dh, K_t[:, 3], out=g_t[:, 3])             # da_o
-            dot(gates[t], W_R, out=dh)                         # W_R^T da_t
-            dc, dc_next = dc_next, dc
+        _chunk_factors(t0, t1, gates, cs, tanh_cs, c0, d, e, K, FK, f_after)
+        f_after[...] = g4[t0, :, 1]                            # f_{t0}, before da_{t0} overwrites it
+        steps, j = slice(t1 - 1, t0 - 1 if t0 else None, -1), slice(t1 - t0 - 1, None, -1)
+        for a_t, g_t, dh_above, K_t, FK_t in zip(gates[steps], g4[steps], dhs[steps], K[j], FK[j]):
+            # t = t1-1, ..., t0
+            dh += dh_above                                     # dL/dh_t
+            multiply(V, FK_t, out=both)                        # [dc_{t+1} f_{t+1}, dh_t KD_t]
+            add(fdc, kdh, out=dc)                              # dL/dc_t
+            multiply(dc_each_gate, K_t, out=g_t)               # da_i, da_f, da_g (and dc in da_o's place:
+            multiply(dh, K_t[:, 3], out=g_t[:, 3])             # one contiguous call is faster) da_o
+            dot(a_t, W_R, out=dh)                              # W_R^T da_t
         t1 = t0
+    dc *= f_after                                              # dL/dc_0 (the initial state) = dc_1 f_1
     return gates, dh, dc
