@@ -117,29 +117,31 @@ def forward(W_F, W_R, b_h, xs, h0, c0):
     ig = _scratch((B, H), dtype, "ig")
     I, F, G, O = (gates[..., k * H:(k + 1) * H] for k in range(4))
     h_prev, c_prev = h0, c0
-    dot, multiply = np.dot, np.multiply     # np.dot: about 1 us less per call than np.matmul
+    # np.dot: about 1 us less per call than np.matmul; ufuncs with a positional out: about
+    # 0.2 us less than the in-place operators (a += b)
+    dot, multiply, add, tanh = np.dot, np.multiply, np.add, np.tanh
+    rec_a = rec.T if wide else rec
     with np.errstate(over="ignore"):
         for a, i_t, f_t, g_t, o_t, c_t, tc, h_t in zip(gates, I, F, G, O, cs, tanh_cs, hs):
             if wide:
-                dot(W_R_s, h_prev.T, out=rec)
-                a += rec.T                                     # the scaled a_t
+                dot(W_R_s, h_prev.T, rec)                      # W_R h^T as (4H, B)
             else:
-                dot(h_prev, W_R_T, out=rec)
-                a += rec                                       # the scaled a_t
+                dot(h_prev, W_R_T, rec)
+            add(a, rec_a, a)                                   # the scaled a_t
             if f32:
-                np.tanh(a, out=a)
+                tanh(a, a)
             else:
                 sigmoid_from_negated(a)
-            a *= m
-            a += c                                             # the gates [i, f, g, o]
-            multiply(f_t, c_prev, out=c_t)
-            multiply(i_t, g_t, out=ig)
-            c_t += ig                                          # c_t = f c_{t-1} + i g
+            multiply(a, m, a)
+            add(a, c, a)                                       # the gates [i, f, g, o]
+            multiply(f_t, c_prev, c_t)
+            multiply(i_t, g_t, ig)
+            add(c_t, ig, c_t)                                  # c_t = f c_{t-1} + i g
             if f32:
-                np.tanh(c_t, out=tc)
+                tanh(c_t, tc)
             else:
                 tanh_into(c_t, tc)
-            multiply(o_t, tc, out=h_t)                         # h_t = o tanh(c_t)
+            multiply(o_t, tc, h_t)                             # h_t = o tanh(c_t)
             h_prev, c_prev = h_t, c_t
     return hs, cs, [h0, c0, hs, cs, tanh_cs, gates, W_R]
 
@@ -206,19 +208,21 @@ def backward(dhs, cache):
     f_after, t1 = np.zeros((B, H), dtype), T
     dot, multiply, add = np.dot, np.multiply, np.add
     dc_each_gate, (fdc, kdh) = dc[:, None, :], both
+    K_o, da_o = K[:, :, 3], g4[:, :, 3]
     while t1 > 0:
         t0 = max(t1 - k, 0)
         _chunk_factors(t0, t1, gates, cs, tanh_cs, c0, d, e, K, FK, f_after)
         f_after[...] = g4[t0, :, 1]                            # f_{t0}, before da_{t0} overwrites it
         steps, j = slice(t1 - 1, t0 - 1 if t0 else None, -1), slice(t1 - t0 - 1, None, -1)
-        for a_t, g_t, dh_above, K_t, FK_t in zip(gates[steps], g4[steps], dhs[steps], K[j], FK[j]):
-            # t = t1-1, ..., t0
-            dh += dh_above                                     # dL/dh_t
-            multiply(V, FK_t, out=both)                        # [dc_{t+1} f_{t+1}, dh_t KD_t]
-            add(fdc, kdh, out=dc)                              # dL/dc_t
-            multiply(dc_each_gate, K_t, out=g_t)               # da_i, da_f, da_g (and dc in da_o's place:
-            multiply(dh, K_t[:, 3], out=g_t[:, 3])             # one contiguous call is faster) da_o
-            dot(a_t, W_R, out=dh)                              # W_R^T da_t
+        for a_t, g_t, o_t, dh_above, K_t, Ko_t, FK_t in zip(gates[steps], g4[steps], da_o[steps],
+                                                            dhs[steps], K[j], K_o[j], FK[j]):
+            # t = t1-1, ..., t0 (positional out: see forward)
+            add(dh, dh_above, dh)                              # dL/dh_t
+            multiply(V, FK_t, both)                            # [dc_{t+1} f_{t+1}, dh_t KD_t]
+            add(fdc, kdh, dc)                                  # dL/dc_t
+            multiply(dc_each_gate, K_t, g_t)                   # da_i, da_f, da_g (and dc in da_o's place:
+            multiply(dh, Ko_t, o_t)                            # one contiguous call is faster) da_o
+            dot(a_t, W_R, dh)                                  # W_R^T da_t
         t1 = t0
     dc *= f_after                                              # dL/dc_0 (the initial state) = dc_1 f_1
     return gates, dh, dc
