@@ -6,6 +6,9 @@ Per part: the median over repeated calls, and the minor page faults per call (me
 for the first time: on a virtual machine each costs microseconds). The parts are run alone,
 so they need not add up to the whole call exactly. torch's nn.LSTM + Linear + autograd step
 on the same problem is timed in the same way, alternating with rnn_edu.
+Beside each part: its matrix-product FLOPs (flops.py's count), the GFLOP/s that gives, and
+its working set (the arrays it reads or writes, each counted once: a lower bound on its
+memory traffic; W_R is read again at every step, which the count leaves out).
 Not part of `make bench`; a development tool.
 """
 import argparse
@@ -25,6 +28,7 @@ from rnn_edu.gradients import output_backward  # noqa: E402
 from rnn_edu.losses import cross_entropy  # noqa: E402
 from rnn_edu.stack import layer_weight_grads  # noqa: E402
 import torch_ref  # noqa: E402
+from flops import bptt_flops  # noqa: E402
 
 T, B = 50, 32
 
@@ -64,6 +68,22 @@ def parts(H, dtype):
     return out
 
 
+def cost(H, itemsize):
+    """{part: (matrix-product FLOPs, working-set bytes)} for D = H = O, T = 50, B = 32."""
+    N, D, O, G = T * B, H, H, 4
+    W = G * H * (D + H) + G * H                          # W_F, W_R, b_h
+    fwd = (2 * N * D * G * H + 2 * N * H * G * H, N * D + N * G * H + 3 * N * H + W)
+    bwd = (2 * N * G * H * H, N * G * H + 4 * N * H + G * H * H)
+    out = {"bptt (whole call)": (bptt_flops(T, B, D, H, O, "lstm")[0], None),
+           "LSTM layer forward": fwd,
+           "LSTM layer forward + backward": (fwd[0] + bwd[0], fwd[1] + N * H),
+           "weight gradients (stack)": (2 * N * G * H * (D + H), N * G * H + N * (D + H) + W),
+           "output layer forward": (2 * N * H * O, N * H + O * H + N * O),
+           "cross-entropy": (0, 2 * N * O),
+           "output layer backward": (4 * N * O * H, 2 * N * O + 2 * N * H + O * H)}
+    return {k: (f, None if b is None else b * itemsize) for k, (f, b) in out.items()}
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("sizes", nargs="*", type=int, default=[32, 128, 512])
@@ -78,12 +98,17 @@ def main(argv=None):
         for _ in range(args.rounds):                  # alternate, so load hits every part alike
             for name, fn in fns.items():
                 got[name].append(timed(fn, calls))
+        costs = cost(H, np.dtype(dtype).itemsize)
         print(f"\nH = {H}, {np.dtype(dtype).name}, T = {T}, B = {B}: CPU ms per call (median of "
-              f"{args.rounds} rounds x {calls} calls), minor page faults per call")
+              f"{args.rounds} rounds x {calls} calls), minor page faults per call, matrix MFLOP, "
+              f"GFLOP/s, working set MB")
         for name, rows in got.items():
             ms = np.median([r[0] for r in rows]) * 1e3
             faults = np.median([r[1] for r in rows])
-            print(f"  {name:42s} {ms:9.2f} ms  {faults:7.0f} faults")
+            flops, nbytes = costs.get(name, (None, None))
+            extra = "" if flops is None else f"  {flops / 1e6:8.1f} MFLOP  {flops / ms / 1e6:6.1f} GFLOP/s"
+            extra += "" if nbytes is None else f"  {nbytes / 2 ** 20:6.2f} MB"
+            print(f"  {name:42s} {ms:9.2f} ms  {faults:7.0f} faults{extra}")
     return 0
 
 

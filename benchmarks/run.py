@@ -102,9 +102,9 @@ def main():
     all_rows = speed_section(with_torch)
     rows = [r for r in all_rows if r.cell == "rnn"]
     gated = [r for r in all_rows if r.cell != "rnn"]
-    gated_text = gated_section(gated, with_torch, started, cpu_start) if gated else None
     out = args.output or (None if args.quick else HERE / "RESULTS.md")
     old = out.read_text() if out is not None and out.exists() else ""
+    gated_text = gated_section(gated, with_torch, started, cpu_start, old) if gated else None
     if not rows:       # only gated cells asked for: update their section, leave the rest alone
         print("\n" + gated_text)
         if out is not None:
@@ -148,23 +148,39 @@ def main():
 GATED_SECTION = "gated-speed"
 
 
-def gated_section(rows, with_torch, started, cpu_start):
+def gated_section(rows, with_torch, started, cpu_start, old=""):
     """The LSTM and GRU rows: their own marked section of RESULTS.md, so that
-    `run.py --cells lstm,gru` can refresh them without re-running everything else."""
+    `run.py --cells lstm,gru` can refresh them without re-running everything else.
+    Rows (and target lines) of a cell and dtype this run did not time (--cells, --dtypes)
+    are kept from the old section, and the text says which run they come from."""
     busy, steal, own = (end - start for end, start in zip(machine.cpu_seconds(), cpu_start))
     elapsed = time.time() - started
     import datetime
+    timed = {(report.CELL_NAMES[r.cell], r.dtype) for r in rows}
+    kept_rows, kept_targets, kept_from = results_md.untimed_rows(
+        results_md.read_section(old, GATED_SECTION) or "", timed)
     lines = ["## Speed: LSTM and GRU bptt against PyTorch", "",
              f"Measured on {datetime.date.today().isoformat()} by `benchmarks/run.py` "
-             f"(cells {', '.join(sorted({r.cell for r in rows}))}), numpy and torch both with "
+             f"(cells {', '.join(sorted({r.cell for r in rows}))}; dtypes "
+             f"{', '.join(sorted({r.dtype for r in rows}))}), numpy and torch both with "
              f"{args.threads} thread{'s' if args.threads != 1 else ''}{' (--quick: do not cite)' if args.quick else ''}; while the timings "
              f"ran, other processes kept on average {max(busy - own, 0.0) / elapsed:.2f} CPUs busy and the "
              f"hypervisor took {steal / elapsed:.2f}. Same method and columns as the RNN table at the top of this file; "
-             "FLOPs as in flops.py with G gates.", ""]
-    lines += report.speed_table(rows, T, B)[2:]
+             "FLOPs as in flops.py with G gates."]
+    if kept_rows:
+        lines[-1] += (f" The rows of {', '.join(sorted({' '.join(k) for k in kept_rows}))} were not timed in this "
+                      f"run and are kept from the earlier one ({kept_from}).")
+    lines.append("")
+    table = report.speed_table(rows, T, B)[2:]
+    by_key = dict(kept_rows)
+    for line in table[2:]:
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        by_key.setdefault((cells[0], cells[1]), []).append(line)
+    order = lambda key: (["LSTM", "GRU", "RNN"].index(key[0]), ["float64", "float32"].index(key[1]))  # noqa: E731
+    lines += table[:2] + [line for key in sorted(by_key, key=order) for line in by_key[key]]
     if not with_torch:
         lines += ["", "torch is not installed: the PyTorch columns and the equivalence check are skipped."]
-    lines += ["", "Targets:", ""] + report.check_targets(rows)
+    lines += ["", "Targets:", ""] + report.check_targets(rows) + kept_targets
     return "\n".join(lines)
 
 
