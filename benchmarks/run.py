@@ -181,6 +181,17 @@ def gated_section(rows, with_torch, started, cpu_start, old=""):
     if not with_torch:
         lines += ["", "torch is not installed: the PyTorch columns and the equivalence check are skipped."]
     lines += ["", "Targets:", ""] + report.check_targets(rows) + kept_targets
+    if any(r.cell == "lstm" for r in rows):
+        lines += ["", "What limits the LSTM rows: per step, rnn_edu's forward makes one matrix product and "
+                  "9 numpy element-wise calls and its backward one product and 5 (rnn_edu/cells/lstm_fast.py); "
+                  "each call costs about a microsecond whatever its size, which is most of the time at H = 32, "
+                  "while from H = 128 on the per-step products dominate. torch's float32 nn.LSTM on CPU is one call "
+                  "to oneDNN's fused RNN primitive per pass (aten::mkldnn_rnn_layer and its backward), with the "
+                  "gates' element-wise work compiled into the step; its float64 nn.LSTM is not (no oneDNN path), "
+                  "which is why the float64 rows differ from the float32 ones. Each part's CPU time, FLOPs and "
+                  "working set: the section written by benchmarks/lstm_profile.py --write. On a machine shared "
+                  "with other work (see 'CPUs busy' above) the two-thread wall-clock ratios move from "
+                  "run to run (by tens of percent); the profile's one-thread CPU times move less."]
     return "\n".join(lines)
 
 
