@@ -46,7 +46,8 @@ import numpy as np
 from .fastmath import sigmoid_from_negated, tanh_into
 
 WIDE = 256               # from this H on, the forward's per-step product is W_R h^T (see forward)
-CHUNK_BYTES = 1 << 20    # scratch of the backward pass: about this many bytes of gates per chunk
+CHUNK_BYTES = 1 << 18    # scratch of the backward pass: about this many bytes of gates per chunk (256 KB:
+                         # 3 % faster whole bptt calls than 1 MB at H = 32, the same at 128)
 _kept = threading.local()   # scratch arrays kept between calls, one set per thread
 
 
