@@ -40,3 +40,20 @@ def keep_sections(old_text, new_text):
         if not _pattern(m.group("name")).search(out):
             out = out.rstrip("\n") + "\n\n" + m.group(0).rstrip("\n") + "\n"
     return out
+
+
+def untimed_rows(body, timed):
+    """From a speed section's body: the table lines {(cell, dtype): lines} and the target
+    lines ("- LSTM float32 H=32: ...") of the (cell, dtype) pairs not in `timed`, and when
+    that section was measured ("measured on <date>", from its "Measured on" line)."""
+    rows, targets = {}, []
+    for line in body.splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        words = line.split()
+        if line.startswith("| ") and len(cells) > 2 and cells[1] in ("float64", "float32"):
+            if (cells[0], cells[1]) not in timed:
+                rows.setdefault((cells[0], cells[1]), []).append(line)
+        elif line.startswith("- ") and len(words) > 2 and (words[1], words[2]) not in timed:
+            targets.append(line)
+    when = next((line.split(" by ")[0] for line in body.splitlines() if line.startswith("Measured on")), "")
+    return rows, targets, when.replace("Measured on", "measured on").strip()

@@ -35,6 +35,8 @@ def parse_args(argv=None):
     ap.add_argument("--no-lm", action="store_true", help="skip the language-model rows")
     ap.add_argument("--cells", default=",".join(CELLS),
                     help="which cells to time, comma-separated (default: rnn,lstm,gru)")
+    ap.add_argument("--dtypes", default="float64,float32",
+                    help="which dtypes to time, comma-separated (default: float64,float32)")
     ap.add_argument("--output", type=Path, default=None,
                     help="where to write the Markdown (default benchmarks/RESULTS.md; none with --quick)")
     return ap.parse_args(argv)
@@ -67,7 +69,8 @@ def setup_torch(threads):
 def speed_section(with_torch):
     budget, lo, hi = (0.5, 3, 3) if args.quick else (args.seconds, 7, 101)
     rows = []
-    cases = [(c, d, n) for c in args.cells.split(",") for d in (np.float64, np.float32) for n in SIZES]
+    dtypes = [np.dtype(d) for d in args.dtypes.split(",")]
+    cases = [(c, d, n) for c in args.cells.split(",") for d in dtypes for n in SIZES]
     for cell, dtype, n in cases:
         row = compare.measure(T, B, n, dtype, with_torch, budget, lo, hi, cell=cell)
         print(f"  {cell} {row.dtype} n={n}: {row.pairs} pairs of {row.calls}-call blocks, "
@@ -99,9 +102,9 @@ def main():
     all_rows = speed_section(with_torch)
     rows = [r for r in all_rows if r.cell == "rnn"]
     gated = [r for r in all_rows if r.cell != "rnn"]
-    gated_text = gated_section(gated, with_torch, started, cpu_start) if gated else None
     out = args.output or (None if args.quick else HERE / "RESULTS.md")
     old = out.read_text() if out is not None and out.exists() else ""
+    gated_text = gated_section(gated, with_torch, started, cpu_start, old) if gated else None
     if not rows:       # only gated cells asked for: update their section, leave the rest alone
         print("\n" + gated_text)
         if out is not None:
@@ -145,23 +148,50 @@ def main():
 GATED_SECTION = "gated-speed"
 
 
-def gated_section(rows, with_torch, started, cpu_start):
+def gated_section(rows, with_torch, started, cpu_start, old=""):
     """The LSTM and GRU rows: their own marked section of RESULTS.md, so that
-    `run.py --cells lstm,gru` can refresh them without re-running everything else."""
+    `run.py --cells lstm,gru` can refresh them without re-running everything else.
+    Rows (and target lines) of a cell and dtype this run did not time (--cells, --dtypes)
+    are kept from the old section, and the text says which run they come from."""
     busy, steal, own = (end - start for end, start in zip(machine.cpu_seconds(), cpu_start))
     elapsed = time.time() - started
     import datetime
+    timed = {(report.CELL_NAMES[r.cell], r.dtype) for r in rows}
+    kept_rows, kept_targets, kept_from = results_md.untimed_rows(
+        results_md.read_section(old, GATED_SECTION) or "", timed)
     lines = ["## Speed: LSTM and GRU bptt against PyTorch", "",
              f"Measured on {datetime.date.today().isoformat()} by `benchmarks/run.py` "
-             f"(cells {', '.join(sorted({r.cell for r in rows}))}), numpy and torch both with "
+             f"(cells {', '.join(sorted({r.cell for r in rows}))}; dtypes "
+             f"{', '.join(sorted({r.dtype for r in rows}))}), numpy and torch both with "
              f"{args.threads} thread{'s' if args.threads != 1 else ''}{' (--quick: do not cite)' if args.quick else ''}; while the timings "
              f"ran, other processes kept on average {max(busy - own, 0.0) / elapsed:.2f} CPUs busy and the "
              f"hypervisor took {steal / elapsed:.2f}. Same method and columns as the RNN table at the top of this file; "
-             "FLOPs as in flops.py with G gates.", ""]
-    lines += report.speed_table(rows, T, B)[2:]
+             "FLOPs as in flops.py with G gates."]
+    if kept_rows:
+        lines[-1] += (f" The rows of {', '.join(sorted({' '.join(k) for k in kept_rows}))} were not timed in this "
+                      f"run and are kept from the earlier one ({kept_from}).")
+    lines.append("")
+    table = report.speed_table(rows, T, B)[2:]
+    by_key = dict(kept_rows)
+    for line in table[2:]:
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        by_key.setdefault((cells[0], cells[1]), []).append(line)
+    order = lambda key: (["LSTM", "GRU", "RNN"].index(key[0]), ["float64", "float32"].index(key[1]))  # noqa: E731
+    lines += table[:2] + [line for key in sorted(by_key, key=order) for line in by_key[key]]
     if not with_torch:
         lines += ["", "torch is not installed: the PyTorch columns and the equivalence check are skipped."]
-    lines += ["", "Targets:", ""] + report.check_targets(rows)
+    lines += ["", "Targets:", ""] + report.check_targets(rows) + kept_targets
+    if any(r.cell == "lstm" for r in rows):
+        lines += ["", "What limits the LSTM rows: per step, rnn_edu's forward makes one matrix product and "
+                  "9 numpy element-wise calls and its backward one product and 5 (rnn_edu/cells/lstm_fast.py); "
+                  "each call costs about a microsecond whatever its size, which is most of the time at H = 32, "
+                  "while from H = 128 on the per-step products dominate. torch's float32 nn.LSTM on CPU is one call "
+                  "to oneDNN's fused RNN primitive per pass (aten::mkldnn_rnn_layer and its backward), with the "
+                  "gates' element-wise work compiled into the step; its float64 nn.LSTM is not (no oneDNN path), "
+                  "which is why the float64 rows differ from the float32 ones. Each part's CPU time, FLOPs and "
+                  "working set: the section written by benchmarks/lstm_profile.py --write. On a machine shared "
+                  "with other work (see 'CPUs busy' above) the two-thread wall-clock ratios move from "
+                  "run to run (by tens of percent); the profile's one-thread CPU times move less."]
     return "\n".join(lines)
 
 

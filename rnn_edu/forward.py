@@ -88,6 +88,17 @@ def check_inputs(params, xs, h0):
     return xs, [_check_state(params.cell, n, h, B, H, dtype) for n, h, H in zip(names, h0s, sizes)]
 
 
+def output_scores(W_O, b_o, hs):
+    """z_t = W_O h_t + b_o for every t: hs (T, B, H) -> zs (T, B, O).
+
+    Computed as one (O, H) @ (H, T*B) product, so zs is a (T, B, O) view of an (O, T*B)
+    array (one column per (t, b)): the loss sums over the classes along rows (losses.py)."""
+    T, B, H = hs.shape
+    zT = W_O @ hs.reshape(T * B, H).T
+    zT += b_o[:, None]
+    return zT.T.reshape(T, B, -1)
+
+
 def forward(params, xs, h0=None, *, activation="tanh"):
     """Run the network over a sequence.
 
@@ -110,7 +121,6 @@ def forward(params, xs, h0=None, *, activation="tanh"):
         layer_hs, caches = forward_layers(cell, params.layers, xs, h0s, activation)
         hs = layer_hs[-1]
         T, B, H = hs.shape
-        zs = (hs.reshape(T * B, H) @ params.W_O.T).reshape(T, B, -1)
-        zs += params.b_o
+        zs = output_scores(params.W_O, params.b_o, hs)
     return ForwardResult(hs=hs, zs=zs, layer_hs=layer_hs, xs=xs, h0s=h0s, activation=activation,
                          caches=caches, cell=params.cell, stacked=params.stacked)

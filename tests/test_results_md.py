@@ -28,3 +28,16 @@ def test_a_whole_file_rewrite_keeps_the_other_harnesses_sections():
     assert merged.startswith(new_bench.rstrip("\n")) and "| a | b |" not in merged
     assert results_md.read_section(merged, "hub-load") == "## Hub\n\nkept"
     assert results_md.keep_sections(old, merged) == merged   # nothing doubled
+
+
+def test_rows_not_timed_again_are_kept_with_their_date():
+    body = "\n".join([
+        "Measured on 2026-12-01 by `benchmarks/run.py` (cells gru, lstm), ...", "",
+        "| cell | dtype | D=H=O |", "|---|---|---|",
+        "| LSTM | float64 | 32 | a |", "| LSTM | float32 | 32 | b |", "| GRU | float32 | 32 | c |", "",
+        "Targets:", "", "- LSTM float64 H=32: x", "- LSTM float32 H=32: y", "- GRU float32 H=32: z"])
+    rows, targets, when = results_md.untimed_rows(body, {("LSTM", "float32")})
+    assert rows == {("LSTM", "float64"): ["| LSTM | float64 | 32 | a |"],
+                    ("GRU", "float32"): ["| GRU | float32 | 32 | c |"]}
+    assert targets == ["- LSTM float64 H=32: x", "- GRU float32 H=32: z"]
+    assert when == "measured on 2026-12-01"
