@@ -5,7 +5,7 @@ import numpy as np
 
 from .cells import cell_module
 from .dropout import check_mask
-from .forward import forward
+from .forward import forward, output_scores
 from .losses import OUTPUT_ACTIVATIONS, check_targets, loss_and_grad
 from .stack import backward_layers, layer_weight_grads, truncated_layers
 from .validate import check_choice, check_positive_int
@@ -108,7 +108,7 @@ def bptt_with_state(params, xs, targets, h0=None, *, activation="tanh", loss="cr
     if dropout_mask is not None:                  # z_t = W_O (m_t h_t) + b_o
         dropout_mask = check_mask(dropout_mask, fwd.hs)
         hs_out = fwd.hs * dropout_mask
-        zs = hs_out @ params.W_O.T + params.b_o
+        zs = output_scores(params.W_O, params.b_o, hs_out)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         value, dzs = loss_and_grad(zs[scored], targets, loss, output_activation)
         dW_O, db_o, dtop = output_backward(params, hs_out, dzs, scored)
