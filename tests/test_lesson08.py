@@ -128,14 +128,15 @@ def test_what_the_prose_says_about_the_runs_is_what_the_data_show():
     assert "*the*, *me*, *to* and *lord*" in "".join(next(c["source"] for c in _cells() if c.get("id") == "b1cfcc1b"))
     assert "perplexity 65.00" in _output("uniform = p0.from_named")
     # long run: still falling at the end, best = last, train below validation, test above validation
-    assert m["best_step"] == m["steps"] == m["val_steps"][-1] and m["val_loss"][-1] < m["val_loss"][-2]
-    assert m["stop_reason"] == "max_steps" and m["num_params"] == 99_137 and m["steps"] == 5000
-    assert 4.5 < m["seconds"] / 60 < 6.5                                      # "about five minutes"
-    assert 9 < m["steps"] * 32 * 64 / 1_003_855 < 11                          # "about ten passes"
-    assert 5.3 < m["test_perplexity"] < 5.5                                   # "about 5.4"
+    assert m["best_step"] == m["val_steps"][int(np.argmin(m["val_loss"]))] and m["val_steps"][-1] == m["steps"]
+    assert m["stop_reason"] == "max_steps" and m["steps"] == m["config"]["max_steps"]
+    wall = run["run"]["wall_seconds"] / 60
+    assert f"within the {wall:.0f} minutes that `make capstone` took on two cores" in " ".join(
+        "".join(next(c["source"] for c in _cells() if c.get("id") == "ddfa5b17")).split())
+    assert f"make capstone took {wall:.0f} minutes on 2 cores" in _output("make capstone took")
     assert np.mean(m["train_loss"][-50:]) < m["val_full"] < m["test"]
-    assert m["test"] > 1.55                                          # the target is missed, as stated
-    # samples: greedy loops, T = 0.5 has speaker names, T = 1.5 uses more distinct characters
+    # samples: greedy starts like a play, then loops; T = 0.5 has speaker names; T = 1.5 more characters
+    assert re.search(r"^[A-Z][A-Z ]+:$", m["samples"]["0.0"][:120], flags=re.M)
     greedy = m["samples"]["0.0"]
     assert max(greedy.count(greedy[i:i + 20]) for i in range(len(greedy) - 20)) >= 5   # a loop
     assert re.search(r"^[A-Z][A-Z ]+:$", m["samples"]["0.5"], flags=re.M)
