@@ -135,11 +135,16 @@ def test_what_the_prose_says_about_the_runs_is_what_the_data_show():
         "".join(next(c["source"] for c in _cells() if c.get("id") == "ddfa5b17")).split())
     assert f"make capstone took {wall:.0f} minutes on 2 cores" in _output("make capstone took")
     assert np.mean(m["train_loss"][-50:]) < m["val_full"] < m["test"]
-    # samples: greedy starts like a play, then loops; T = 0.5 has speaker names; T = 1.5 more characters
-    assert re.search(r"^[A-Z][A-Z ]+:$", m["samples"]["0.0"][:120], flags=re.M)
-    greedy = m["samples"]["0.0"]
-    assert max(greedy.count(greedy[i:i + 20]) for i in range(len(greedy) - 20)) >= 5   # a loop
-    assert re.search(r"^[A-Z][A-Z ]+:$", m["samples"]["0.5"], flags=re.M)
+    # samples (the 300 characters shown): greedy repeats phrases; 0.5 lines start with capitals; 1.0 has
+    # a speaker name besides the prompt; 1.5 uses more distinct characters than 0.5
+    shown = {T: m["samples"][T][:300] for T in ("0.0", "0.5", "1.0", "1.5")}
+    text = " ".join("".join(next(c["source"] for c in _cells() if c.get("id") == "70f6d8e2")).split())
+    assert "*the state and the state*, *the sen that the sen*" in text
+    assert shown["0.0"].count("the state and the state") >= 2 and shown["0.0"].count("the sen that the sen") >= 1
+    assert shown["0.0"].count("the sen") >= 3
+    lines = [line for line in shown["0.5"].split("\n")[1:-1] if line.strip()]
+    assert len(lines) >= 4 and all(line[0].isupper() for line in lines)
+    assert re.search(r"^[A-Z][A-Za-z ]+:$", shown["1.0"].split("\n", 1)[1], flags=re.M)
     assert len(set(m["samples"]["1.5"])) > len(set(m["samples"]["0.5"]))
     # sequential vs random: less than 0.015 apart with either seed, too close to rank (float32 reruns move them)
     seq, rnd = ([r["final_val"] for r in comp[k]] for k in ("adam_sequential_clip", "adam_random_clip"))

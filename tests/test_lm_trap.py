@@ -99,12 +99,16 @@ def test_the_trap_rates_on_the_validation_part(record, data, params):
 
 
 def test_the_study_agrees_with_the_capstone_comparison(record):
-    """Same runs, same code: the study's validation curves are the comparison's (train_lm's default)."""
+    """The same runs (settings, seeds, train_lm's validation): the study's curves follow the comparison's.
+    The study was trained before forward's output layer changed layout (issue 19 item 4), which changes
+    float32 results in their last bits; the 400-update runs then drift apart by up to about 0.05 nats
+    per character along the way and end within 0.015."""
     comp = load_capstone_run()["compare"]["runs"]
     for name, runs in record["runs"].items():
         for a, b in zip(runs, comp[name]):
             assert a["val_steps"] == b["val_steps"]
-            np.testing.assert_allclose(a["val_warm"], b["val_loss"], atol=0.02)
+            np.testing.assert_allclose(a["val_warm"], b["val_loss"], atol=0.06)
+            assert abs(a["val_warm"][-1] - b["val_loss"][-1]) < 0.015
     for r in record["runs"]["adam_sequential_clip"]:                  # the plain RNN: never trapped
         assert max(r["trap_blank"]) == 0 and np.allclose(r["val_zero"], r["val_warm"], atol=0.01)
 
