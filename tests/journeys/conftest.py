@@ -47,12 +47,20 @@ class Background:
             time.sleep(0.5)
         pytest.fail(f"no {pattern!r} within {limit} s:\n{self.text()[-3000:]}")
 
-    def interrupt(self, limit=120):
-        """Ctrl-C to the whole process group, as a terminal sends it; returns make's exit code."""
+    def interrupt(self, limit=120, again_after=None):
+        """Ctrl-C to the whole process group, as a terminal sends it; returns make's exit code.
+        again_after: seconds after which a second Ctrl-C follows if it is still running (as a
+        person would press it again; JupyterLab's own advice), None: never."""
         if self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGINT)
             try:
-                self.proc.wait(timeout=limit)
+                try:
+                    self.proc.wait(timeout=again_after if again_after is not None else limit)
+                except subprocess.TimeoutExpired:
+                    if again_after is None:
+                        raise
+                    os.killpg(self.proc.pid, signal.SIGINT)
+                    self.proc.wait(timeout=limit)
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait(timeout=10)

@@ -1,6 +1,10 @@
 """The learner's path in the README: `make lab` builds work/ with empty exercises and opens
 JupyterLab; the learner edits a lesson; a second `make lab` keeps the edit."""
 import json
+import time
+import urllib.request
+
+import pytest
 
 from conftest import Background, REPO
 from test_classroom import assert_learner_edition
@@ -8,13 +12,26 @@ from test_classroom import assert_learner_edition
 URL = r"http://127\.0\.0\.1:\d+/lab\?token=\w+"
 
 
+def answers(url, limit=60):
+    """Wait until the server answers `url` over HTTP (it prints the URL before its loop runs)."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as r:
+                return r.status
+        except OSError:
+            time.sleep(0.5)
+    pytest.fail(f"{url} did not answer within {limit} s")
+
+
 def run_lab(work, log):
     """`make lab` until JupyterLab answers on 127.0.0.1, then Ctrl-C; returns its output."""
     lab = Background(["lab", f"WORK={work}"], log=log)
     try:
-        lab.wait_for(URL, 900)             # the first one sets up .venv when it is missing
+        found = lab.wait_for(URL, 900)     # the first one sets up .venv when it is missing
+        assert answers(found.group(0)) == 200
     finally:
-        lab.interrupt()
+        lab.interrupt(again_after=20)
     return lab.text()
 
 
