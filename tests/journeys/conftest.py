@@ -22,6 +22,13 @@ sys.path.insert(0, str(REPO / "tests"))
 sys.path.insert(0, str(REPO / "tests" / "hub"))
 
 
+def _default_sigint():
+    """In the child: Ctrl-C does what it does in a terminal. A shell without job control starts its
+    background commands with SIGINT ignored, and an ignored signal stays ignored across exec: run
+    from such a shell (`.ci/run &`), JupyterLab would never see the test's Ctrl-C."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Background:
     """A `make` target that runs until Ctrl-C (make lab, make hub), in a session of its own."""
 
@@ -30,7 +37,7 @@ class Background:
         self.out = open(self.log, "wb")
         self.proc = subprocess.Popen(["make", *args], cwd=REPO, env=dict(os.environ, **(env or {})),
                                      stdin=subprocess.DEVNULL, stdout=self.out, stderr=subprocess.STDOUT,
-                                     start_new_session=True)
+                                     start_new_session=True, preexec_fn=_default_sigint)
 
     def text(self):
         return self.log.read_text(errors="replace")
