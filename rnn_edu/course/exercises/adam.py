@@ -17,7 +17,7 @@ import numpy as np
 
 from rnn_edu.optim import Adam
 from . import (ExerciseResult, as_array, as_numbers, call_unchanged, function_name, reads_result, run_checks)
-from .precision import largest_difference, tolerance
+from .precision import close, largest_difference, tolerance
 
 NAMES = ("w", "g", "m", "v", "t", "lr", "betas", "eps")
 
@@ -131,7 +131,7 @@ TOL = (1e-9, 1e-14)          # (rtol, atol) for float64 answers; `tolerance` wid
 
 
 def _close(a, b, tol=TOL):
-    return a.shape == b.shape and bool(np.allclose(a, b, rtol=tol[0], atol=tol[1], equal_nan=True))
+    return close(a, b, tol, equal_nan=True)
 
 
 def _diagnose(got, args, tol=TOL):

@@ -22,7 +22,7 @@ from rnn_edu.cells.lstm import step_backward, step_forward
 from rnn_edu.gradcheck import centered_difference
 from . import (ExerciseResult, as_array, as_numbers, call_unchanged, function_name, reads_result, run_checks,
                shape_mismatch)
-from .precision import largest_difference, tolerance
+from .precision import close, largest_difference, tolerance
 
 SIZES = [(3, 5, 2), (1, 4, 3), (2, 3, 4)]        # (B, D, H): B = 1 once, H != D, D != 4H
 OUTPUTS = ("dx_t", "dh_prev", "dc_prev", "dW_F", "dW_R", "db_h")
@@ -119,7 +119,7 @@ NUMERIC = 1e-6               # the largest relative error against central differ
 
 
 def _close(got, want, tol=TOL):
-    return got.shape == want.shape and bool(np.allclose(got, want, rtol=tol[0], atol=tol[1]))
+    return close(got, want, tol)
 
 
 def numeric_gradients(dh, dc, inputs, eps=1e-5):

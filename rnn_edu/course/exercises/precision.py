@@ -39,6 +39,11 @@ def tolerance(values, rtol, atol):
     return wide, atol * wide / rtol
 
 
+def close(got, want, tol, equal_nan=False):
+    """Same shape, and equal within tol = (rtol, atol) (np.allclose)."""
+    return got.shape == want.shape and bool(np.allclose(got, want, rtol=tol[0], atol=tol[1], equal_nan=equal_nan))
+
+
 def mismatch(got, want):
     """'X, expected Y (relative difference Z)', X and Y printed with enough digits to differ."""
     got, want = float(got), float(want)
