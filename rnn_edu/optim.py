@@ -1,9 +1,10 @@
-"""Parameter updates: plain gradient descent, and three optimisers that keep a state.
+"""Parameter updates: plain gradient descent, and four optimisers that keep a state.
 
 sgd_step(params, grads, lr)       W <- W - lr g            (stateless)
 Momentum(lr, momentum=0.9)        torch.optim.SGD(lr, momentum)        (dampening 0, no Nesterov)
 Adagrad(lr, eps=1e-10)            torch.optim.Adagrad(lr, eps)         (no lr decay, accumulator 0)
 Adam(lr, betas=(0.9, 0.999), eps=1e-8)   torch.optim.Adam(lr, betas, eps)  (no weight decay)
+AdamW(lr, ..., weight_decay=0.01)        torch.optim.AdamW(lr, betas, eps, weight_decay)
 
 Each optimiser is an object with `step(params, grads) -> new params`. It works for any params
 container (RNN, stacked, LSTM, GRU): it uses only named_arrays() and from_named(), and keeps one
@@ -137,3 +138,24 @@ class Adam(Optimizer):
         step_size = self.lr / (1 - b1 ** self.t)
         denom = np.sqrt(v) / np.sqrt(1 - b2 ** self.t) + self.eps    # = sqrt(v^_t) + eps
         return w - step_size * m / denom
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay, as torch.optim.AdamW(lr, betas, eps, weight_decay).
+
+        W  <- W (1 - lr lambda)                          (shrink every weight a little)
+        W  <- W - lr m^_t / (sqrt(v^_t) + eps)           (then Adam's step, as in Adam)
+    The decay acts on the weights directly, not through the gradient, so Adam's per-entry
+    scaling does not undo it (Loshchilov & Hutter, 2019). Default weight_decay = 0.01 (torch's).
+    """
+
+    def __init__(self, lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.01):
+        super().__init__(lr, betas, eps)
+        wd = weight_decay
+        if isinstance(wd, bool) or not isinstance(wd, (int, float, np.integer, np.floating)) \
+                or not np.isfinite(wd) or wd < 0:
+            raise ValueError(f"weight_decay: expected a number >= 0, got {weight_decay!r}.")
+        self.weight_decay = float(wd)
+
+    def _update(self, w, g, st):
+        return super()._update(w * (1 - self.lr * self.weight_decay), g, st)

@@ -4,6 +4,7 @@ everything as data.
 
     python scripts/capstone.py            everything (about 15 minutes on 2 cores)
     python scripts/capstone.py --only main|compare [--settings a,b] [--jobs N]
+    python scripts/capstone.py --only rescore      the shipped weights' test loss per play, again
 
 The candidates (CANDIDATES: a GRU at two sizes, an LSTM, and the plain RNN the course shipped before)
 and the comparison runs train in N worker processes (default 2, one per core, BLAS on one thread
@@ -37,9 +38,10 @@ from rnn_edu import init_params  # noqa: E402
 from rnn_edu.lm.corpus import shakespeare  # noqa: E402
 from rnn_edu.lm.evaluation import evaluate, perplexity  # noqa: E402
 from rnn_edu.lm.training import VAL_WARMUP, train_lm  # noqa: E402
-from rnn_edu.optim import Adam, Momentum  # noqa: E402
+from rnn_edu.optim import Adam, AdamW, Momentum  # noqa: E402
 from rnn_edu.lm.sampling import sample  # noqa: E402
 from rnn_edu.lm.progress import ProgressLine, Reporter, progress_text  # noqa: E402
+from rnn_edu.studies.heldout_shift import play_cut  # noqa: E402
 
 ASSETS = ROOT / "rnn_edu" / "assets"
 # One recipe for the gated candidates: Adam from 2e-3 falling linearly to 2e-4, clipping at 5,
@@ -75,6 +77,7 @@ COMPARE = {
 }
 SEEDS = (0, 1)
 TEMPERATURES = (0.0, 0.5, 0.8, 1.0, 1.5)
+PIECES = 50                     # the test part cut into this many pieces for lesson 08's figure
 PROMPT = "ROMEO:\n"
 
 
@@ -91,6 +94,19 @@ def score(params, part):
     return evaluate(params, ids, context=before, **VAL)
 
 
+def by_play(params):
+    """The test part holds the end of one play and the opening of another the training text never
+    reaches (rnn_edu/studies/heldout_shift.py): the loss on each, scored as `score` scores a part
+    (the second piece warms up on the end of the first); and the loss on each of PIECES equal
+    consecutive pieces of the test part, each after a warm-up on the text before it."""
+    vocab, _, va, te = shakespeare()
+    cut = play_cut(vocab.decode(te))
+    pieces = evaluate(params, te, context=va, streams=PIECES, per_stream=True, **VAL)
+    return dict(cut=cut, shrew_end=evaluate(params, te[:cut], context=va, **VAL),
+                tempest=evaluate(params, te[cut:], context=te[:cut], **VAL),
+                pieces=[float(x) for x in pieces])
+
+
 def say(text):
     print(text, flush=True)
 
@@ -101,7 +117,8 @@ def run_main(cfg=MAIN, max_steps=None, log=say, progress=None):
     params = init_params(len(vocab), cfg["hidden"], len(vocab), seed=cfg["seed"], dtype=np.float32,
                          cell=cfg.get("cell", "rnn"))
     steps = max_steps or cfg["max_steps"]
-    hist = train_lm(params, tr, va, optimizer=Adam(cfg["lr"]), batch_size=cfg["batch_size"],
+    wd = cfg.get("weight_decay", 0.0)
+    hist = train_lm(params, tr, va, optimizer=AdamW(cfg["lr"], weight_decay=wd) if wd else Adam(cfg["lr"]), batch_size=cfg["batch_size"],
                     num_steps=cfg["num_steps"], partition=cfg["partition"], clip_norm=cfg["clip_norm"],
                     epochs=100, max_steps=steps, eval_every=cfg["eval_every"], val_chars=cfg["val_chars"],
                     patience=cfg["patience"], seed=cfg["seed"],
@@ -158,9 +175,11 @@ def ship(name, rec, arrays, out, log=say):
     test = score(best, "test")
     log(f"shipped: {name}, best update {rec['best_step']}: validation {rec['val_full']:.4f}, "
         f"test {test:.4f} nats/char (perplexity {perplexity(test):.2f})")
+    plays = by_play(best)
     samples = {str(T): sample(best, vocab, PROMPT, 400, temperature=T, seed=0) for T in TEMPERATURES}
     np.savez_compressed(out / "capstone_weights.npz", **arrays)
-    return dict(rec, name=name, test=test, test_perplexity=perplexity(test), samples=samples, prompt=PROMPT)
+    return dict(rec, name=name, test=test, test_perplexity=perplexity(test), test_by_play=plays,
+                samples=samples, prompt=PROMPT)
 
 
 # ---- running the jobs: two worker processes (one per core), progress on one line ----------------
@@ -247,7 +266,8 @@ def run_jobs(jobs, workers, line, max_steps=None):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--only", choices=("main", "compare"), default=None)
+    ap.add_argument("--only", choices=("main", "compare", "rescore"), default=None,
+                    help="rescore: only the shipped weights' test loss per play (no training)")
     ap.add_argument("--settings", default=None,
                     help="with --only compare: re-run only these comparison settings (comma-separated)")
     ap.add_argument("--jobs", type=int, default=2, help="worker processes (default 2: one per core)")
@@ -266,6 +286,15 @@ def main(argv=None):
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     path = out / "capstone_run.json"
+    if args.only == "rescore":
+        from rnn_edu.lm.capstone import params_from_arrays
+        record = json.loads(path.read_text())
+        with np.load(out / "capstone_weights.npz") as f:
+            best = params_from_arrays(record["main"]["config"].get("cell", "rnn"), {k: f[k] for k in f.files})
+        record["main"]["test_by_play"] = by_play(best)
+        path.write_text(json.dumps(record, indent=None, separators=(",", ":")))
+        say(f"test part by play: {record['main']['test_by_play']}; wrote {path}")
+        return
     started, c0 = time.perf_counter(), time.process_time()
     line = ProgressLine()
     results = run_jobs(_jobs(parts, names, args.max_steps), args.jobs, line, args.max_steps)

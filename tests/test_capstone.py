@@ -69,6 +69,15 @@ def test_the_stored_weights_give_the_stored_losses(script, record):
     test = script.score(params, "test")
     assert test == pytest.approx(main["test"], rel=1e-5)
     assert main["test_perplexity"] == pytest.approx(perplexity(test), rel=1e-5)
+    plays = script.by_play(params)                   # the test part's two plays (lesson 08, section 5)
+    assert plays["cut"] == main["test_by_play"]["cut"]
+    for piece in ("shrew_end", "tempest"):
+        assert plays[piece] == pytest.approx(main["test_by_play"][piece], rel=1e-5)
+    np.testing.assert_allclose(plays["pieces"], main["test_by_play"]["pieces"], rtol=1e-5)
+    assert len(plays["pieces"]) == script.PIECES
+    n = len(shakespeare()[3])                        # the pieces' losses average to about the whole part's
+    mixed = (plays["cut"] * plays["shrew_end"] + (n - plays["cut"]) * plays["tempest"]) / n
+    assert mixed == pytest.approx(test, abs=0.01)
     assert main["best_step"] == main["val_steps"][int(np.argmin(main["val_loss"]))]
 
 

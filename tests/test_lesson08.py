@@ -132,7 +132,7 @@ def test_what_the_prose_says_about_the_runs_is_what_the_data_show():
     assert m["stop_reason"] == "max_steps" and m["steps"] == m["config"]["max_steps"]
     wall = run["run"]["wall_seconds"] / 60
     assert f"within the {wall:.0f} minutes that `make capstone` took on two cores" in " ".join(
-        "".join(next(c["source"] for c in _cells() if c.get("id") == "ddfa5b17")).split())
+        "".join(next(c["source"] for c in _cells() if c.get("id") == "l08-shift-read")).split())
     assert f"make capstone took {wall:.0f} minutes on 2 cores" in _output("make capstone took")
     assert np.mean(m["train_loss"][-50:]) < m["val_full"] < m["test"]
     # samples (the 300 characters shown): greedy repeats phrases; 0.5 lines start with capitals; 1.0 has

@@ -6,7 +6,7 @@ from optional import torch_or_skip
 
 from rnn_edu import bptt, init_params, sgd_step, train
 from rnn_edu.data import text_task
-from rnn_edu.optim import Adagrad, Adam, Momentum
+from rnn_edu.optim import Adagrad, Adam, AdamW, Momentum
 
 
 def _grads(params, k, seed=0):
@@ -81,7 +81,7 @@ def test_which_defaults_are_torchs():
 
 
 @pytest.mark.torch
-@pytest.mark.parametrize("make", ["momentum", "adagrad", "adam"])
+@pytest.mark.parametrize("make", ["momentum", "adagrad", "adam", "adamw"])
 def test_matches_torch_optim_over_several_steps(make):
     torch = torch_or_skip()
     p = init_params(5, 6, 4, seed=2, spectral_radius=0.9)
@@ -91,6 +91,8 @@ def test_matches_torch_optim_over_several_steps(make):
         "momentum": (Momentum(0.05, momentum=0.8), lambda ps: torch.optim.SGD(ps, lr=0.05, momentum=0.8)),
         "adagrad": (Adagrad(0.05), lambda ps: torch.optim.Adagrad(ps, lr=0.05)),
         "adam": (Adam(0.01, betas=(0.8, 0.99)), lambda ps: torch.optim.Adam(ps, lr=0.01, betas=(0.8, 0.99))),
+        "adamw": (AdamW(0.01, betas=(0.8, 0.99), weight_decay=0.5),
+                  lambda ps: torch.optim.AdamW(ps, lr=0.01, betas=(0.8, 0.99), weight_decay=0.5)),
     }[make]
     names = list(p.named_arrays())
     tp = [torch.tensor(a, dtype=torch.float64, requires_grad=True) for a in p.named_arrays().values()]
@@ -166,3 +168,15 @@ def test_train_takes_an_optimizer():
     # sgd_step is unchanged: W - lr g
     _, g = bptt(p, xs, y)
     np.testing.assert_allclose(sgd_step(p, g, 0.1).W_F, p.W_F - 0.1 * g.W_F)
+
+
+def test_adamw_shrinks_the_weights_then_takes_adams_step():
+    p = init_params(5, 6, 4, seed=2, spectral_radius=0.9)
+    g = _grads(p, 1, seed=3)[0]
+    ours = AdamW(0.01, weight_decay=0.5).step(p, g)
+    plain = Adam(0.01).step(p.map(lambda a: a * (1 - 0.01 * 0.5)), g)
+    for n, a in ours.named_arrays().items():
+        np.testing.assert_array_equal(a, plain.named_arrays()[n])
+    assert not np.allclose(ours.W_R, Adam(0.01).step(p, g).W_R)      # the decay did act
+    with pytest.raises(ValueError, match="weight_decay: expected a number >= 0, got -1"):
+        AdamW(0.01, weight_decay=-1)

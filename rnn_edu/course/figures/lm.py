@@ -144,3 +144,30 @@ def plot_trap(runs, *, uniform, zeros_for=(), title="Validation of the H = 128 r
         ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
     fig.tight_layout()
     return fig
+
+
+def plot_along_part(starts, losses, *, cut, cut_label, title, before_label=None,
+                    xlabel="position in the test part (thousand characters)"):
+    """The loss per character of consecutive pieces of one part, a step per piece.
+
+    starts: (K,) the first position of each piece, in characters; losses: {label: (K,) losses};
+    cut: a position to mark with a dashed line, named cut_label (and before_label left of it).
+    """
+    starts = np.asarray(starts, float) / 1000
+    width = starts[1] - starts[0] if len(starts) > 1 else 1.0
+    fig, ax = plt.subplots(figsize=(9.6, 4.8))
+    for i, (label, ys) in enumerate(losses.items()):
+        ys = np.asarray(ys, float)
+        ax.stairs(ys, np.append(starts, starts[-1] + width), baseline=None, color=f"C{i}", lw=2, label=label)
+    ax.axvline(cut / 1000, color="grey", ls="--", lw=1.5)
+    ax.text(cut / 1000, 0.97, f" {cut_label}", transform=ax.get_xaxis_transform(), ha="left", va="top")
+    if before_label:
+        ax.text(cut / 1000, 0.97, f"{before_label} ", transform=ax.get_xaxis_transform(), ha="right", va="top")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("loss (nats per character)")
+    ax.set_title(title)
+    low, high = ax.get_ylim()
+    ax.set_ylim(low - 0.3 * (high - low), high + 0.1 * (high - low))    # room for the legend and labels
+    ax.legend(loc="lower right")
+    fig.tight_layout()
+    return fig
