@@ -662,6 +662,8 @@ def test_08_why_the_test_part_is_harder():
                     "every piece that lies wholly in *The Tempest* scores worse than every piece that lies "
                     "wholly before it, for both models",
                     f"PROSPERO alone has {names['PROSPERO']} speeches here",
+                    f"({counts.unseen(te[cut:], te[:cut]):.1%} of the predictions in *The Tempest*, against "
+                    f"{counts.unseen(va, tr):.1%} on validation)",
                     f"On validation the 5-gram model ({f3(n_val)}) is about as good as the plain RNN with $H = 256$ "
                     f"({f3(rn['val_full'])}), and {n_val - m['val_full']:.2f} behind the shipped GRU",
                     f"On *The Tempest* it falls {n_temp - plays['tempest']:.2f} behind the GRU",
@@ -670,6 +672,20 @@ def test_08_why_the_test_part_is_harder():
         assert snippet in text, snippet
     states("08", "l08-shift-models", "every speech has a speaker who never speaks in the training text, "
                                      "and almost one word in ten is new to it")
+    shares = {}
+    for name, text in (("val", vocab.decode(va)), ("shrew", test_text[:cut])):
+        (ns, speeches, _), (nw, n_words) = shift.new_speakers(train_text, text), shift.new_words(train_text, text)
+        shares[name] = (f"{ns / speeches:.0%}", f"{nw / n_words:.1%}")
+    assert shares["shrew"][0] > shares["val"][0] and float(shares["shrew"][1][:-1]) < float(shares["val"][1][:-1])
+    states("08", "l08-shift-models", f"a larger share of speeches by new speakers than validation ({shares['shrew'][0]} "
+                                     f"against {shares['val'][0]}) but a smaller share of new words "
+                                     f"({shares['shrew'][1]} against {shares['val'][1]})")
+    assert plays["shrew_end"] < m["val_full"] and n_shrew < n_val                     # "yet both score better"
+    states("08", "a17a5326", "The course set the shipped model a target: at most 1.55 nats per character on the "
+                             "test part (perplexity about 4.7).")
+    states("08", "05535ecf", f"score far worse there ({plays['tempest']:.2f} and {n_temp:.2f} nats per character) "
+                             f"than on the end of the play the validation part comes from ({plays['shrew_end']:.2f} "
+                             f"and {n_shrew:.2f})")
     cells = _cells("08")
     assert _first(cells, 'quiz.show("lm-test-gap")') < _first(cells, "shift.play_cut(")
     q = quiz.get_question("lm-test-gap")

@@ -85,3 +85,12 @@ def test_the_test_part_ends_the_shrew_and_opens_the_tempest():
     new_test, all_test, names = new_speakers(text["train"], text["test"])
     assert new_val / all_val < 0.2 < 0.5 < new_test / all_test       # most test speeches: new speakers
     assert "PROSPERO" in names
+
+
+def test_unseen_counts_the_contexts_never_met_in_training():
+    train = np.array([0, 1, 2, 0, 1, 2, 0, 1])                 # contexts of 2: 01, 12, 20
+    model = NGram(train, 4, order=3)
+    # predictions of [2, 3, 0, 1] after context [0, 1]: contexts 01, 12, 23, 30 -> the last two unseen
+    assert model.unseen([2, 3, 0, 1], [0, 1]) == 0.5
+    assert model.unseen([2, 0, 1], [5, 0, 1]) == 0.0            # only the last order - 1 of the context
+    assert NGram(train, 4, order=1).unseen([3], []) == 0.0

@@ -23,6 +23,8 @@ text never reaches. Two measurements that need no neural network:
                                        context never seen gives p_{k-1} unchanged)
     NGram.loss(ids, context)           its loss in nats per character on `ids`, the first
                                        characters' contexts taken from the end of `context`
+    NGram.unseen(ids, context)         the share of the predictions of `ids` whose context of
+                                       order - 1 characters never occurs in the training text
     play_cut(text)                     where "The Tempest" begins in `text` (its first speech,
                                        "Master: Boatswain!"), or None
 
@@ -126,6 +128,21 @@ class NGram:
             u = distinct[np.minimum(hi, len(h) - 1)]
             p = np.where(seen, np.maximum(count - D, 0) / np.where(seen, tot, 1) + D * u / np.where(seen, tot, 1) * p, p)
         return float(-np.mean(np.log(p)))
+
+    def unseen(self, ids, context=()):
+        """The share of the predictions of `ids` whose full context (the order - 1 characters
+        before, taken from `context` for the first ones) never occurs in the training text."""
+        if self.order == 1:
+            return 0.0
+        k = self.order - 1
+        ids = np.asarray(ids, np.int64)
+        ctx = np.asarray(context, np.int64)[len(context) - min(len(context), k):]
+        full = np.concatenate([ctx, ids])
+        codes = _codes(full, k, self.V)[:-1]            # the context before full[k], full[k + 1], ...
+        codes = codes[len(codes) - min(len(ids), len(codes)):]
+        h = self.tables[-1][2]
+        hi = np.minimum(np.searchsorted(h, codes), len(h) - 1)
+        return float(np.mean(h[hi] != codes))
 
 
 def play_cut(text):

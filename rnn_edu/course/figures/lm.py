@@ -146,12 +146,14 @@ def plot_trap(runs, *, uniform, zeros_for=(), title="Validation of the H = 128 r
     return fig
 
 
-def plot_along_part(starts, losses, *, cut, cut_label, title, before_label=None,
-                    xlabel="position in the test part (thousand characters)"):
+def plot_along_part(starts, losses, *, cut, cut_label, title, before_label=None, levels=None,
+                    level_label="validation part", xlabel="position in the test part (thousand characters)"):
     """The loss per character of consecutive pieces of one part, a step per piece.
 
     starts: (K,) the first position of each piece, in characters; losses: {label: (K,) losses};
     cut: a position to mark with a dashed line, named cut_label (and before_label left of it).
+    levels: one value per curve (e.g. its loss on another part), drawn as a dotted line in its
+    colour and named "<curve's label>, <level_label>".
     """
     starts = np.asarray(starts, float) / 1000
     width = starts[1] - starts[0] if len(starts) > 1 else 1.0
@@ -159,6 +161,8 @@ def plot_along_part(starts, losses, *, cut, cut_label, title, before_label=None,
     for i, (label, ys) in enumerate(losses.items()):
         ys = np.asarray(ys, float)
         ax.stairs(ys, np.append(starts, starts[-1] + width), baseline=None, color=f"C{i}", lw=2, label=label)
+        if levels is not None:
+            ax.axhline(levels[i], color=f"C{i}", ls=":", lw=1.5, label=f"{label}, {level_label}")
     ax.axvline(cut / 1000, color="grey", ls="--", lw=1.5)
     ax.text(cut / 1000, 0.97, f" {cut_label}", transform=ax.get_xaxis_transform(), ha="left", va="top")
     if before_label:
