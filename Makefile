@@ -9,6 +9,7 @@
 # edition by nbgrader, into release/), make bank (repack quizzes/*.yaml), make notebooks
 # (re-execute the lessons in place), make bench (benchmarks),
 # make capstone (lesson 08's long training runs, ~15 min on 2 cores: weights and curves into rnn_edu/assets/),
+# make capstone-checks (its candidates with a second seed, the largest with dropout, ~20 min on 2 cores),
 # make hub (a class JupyterHub on 127.0.0.1), make hub-load N=30, make report HOMES=...
 
 PY      ?= python3
@@ -30,7 +31,7 @@ NPM     ?= npm
 AXE     := tests/browser/node_modules/.installed
 
 .PHONY: check
-.PHONY: lab lab-instructor release bank test unit nbval browser notebooks bench capstone clean \
+.PHONY: lab lab-instructor release bank test unit nbval browser notebooks bench capstone capstone-checks clean \
         hub hub-install hub-test hub-load report test-torch nbval-oldest
 
 $(STAMP): pyproject.toml
@@ -156,6 +157,11 @@ bench: $(STAMP)
 CAPSTONE_JOBS ?= 2
 capstone: $(STAMP)
 	nice -n 5 $(BIN)/python scripts/capstone.py --jobs $(CAPSTONE_JOBS)
+
+# Checks on it for lesson 08 (about 20 minutes on 2 cores): every candidate again with a second seed, and
+# the largest with dropout; validation only. Writes rnn_edu/assets/capstone_checks.json.
+capstone-checks: $(STAMP)
+	nice -n 5 $(BIN)/python scripts/capstone_checks.py --jobs $(CAPSTONE_JOBS)
 
 # ---- the class on JupyterHub: jupyterhub from PyPI (the hub extra), the proxy from npm (hub/package-lock.json)
 HUB_STAMP := $(VENV)/.hub-installed

@@ -2,6 +2,7 @@
 
 load_capstone_run()     the record: configuration, learning curves, losses, samples, comparisons
 load_capstone_params()  the trained weights (float32), as the params container of their cell
+load_capstone_checks()  the checks on it (scripts/capstone_checks.py): a second seed, other dropout
 params_from_arrays()    named arrays (W_F, W_R, ...) as the container of a cell type
 
 Lesson 08 (notebooks/08_capstone_char_lm.ipynb).
@@ -13,7 +14,7 @@ import numpy as np
 
 from ..params import RNNParams
 
-RUN_FILE, WEIGHTS_FILE = "capstone_run.json", "capstone_weights.npz"
+RUN_FILE, WEIGHTS_FILE, CHECKS_FILE = "capstone_run.json", "capstone_weights.npz", "capstone_checks.json"
 
 
 def _asset(name):
@@ -35,6 +36,20 @@ def load_capstone_run():
         if key not in record:
             raise ValueError(f"rnn_edu/assets/{RUN_FILE}: expected the sections 'main' and 'compare', "
                              f"got {sorted(record)}. Run `make capstone` again.")
+    return record
+
+
+def load_capstone_checks():
+    """The checks' record: {'runs': {name: {base, change, config, val_full, final_train, ...}}, ...}."""
+    try:
+        record = json.loads(_asset(CHECKS_FILE).read_text())
+    except json.JSONDecodeError as e:
+        raise ValueError(f"rnn_edu/assets/{CHECKS_FILE}: expected JSON written by scripts/capstone_checks.py, "
+                         f"got a file that does not parse ({e}). Run `make capstone-checks` again.") from None
+    if not isinstance(record, dict) or "runs" not in record:
+        raise ValueError(f"rnn_edu/assets/{CHECKS_FILE}: expected a section 'runs', got "
+                         f"{sorted(record) if isinstance(record, dict) else type(record).__name__}. "
+                         f"Run `make capstone-checks` again.")
     return record
 
 

@@ -102,7 +102,8 @@ def plot_candidates(runs, *, block=250, title="The candidates: training and vali
         ax.plot(r["val_steps"], r["val_loss"], "o-", ms=3, color=f"C{i}", label=label)
         ax.plot(x, tr, "--", color=f"C{i}", alpha=0.8)
     low = min(min(r["val_loss"]) for r in runs.values())
-    ax.set_ylim(low - 0.25, low + 0.9)
+    lowest_train = min(running_mean(r["train_loss"], block).min() for r in runs.values())
+    ax.set_ylim(min(low - 0.25, lowest_train - 0.05), low + 0.9)       # every curve's end stays inside
     ax.set_xlabel("update (window of B x T characters)")
     ax.set_ylabel("loss (nats per character)")
     ax.set_title(title)
