@@ -47,7 +47,7 @@ ASSETS = ROOT / "rnn_edu" / "assets"
 # One recipe for the gated candidates: Adam from 2e-3 falling linearly to 2e-4, clipping at 5,
 # sequential batches of 32 rows x 64 characters, at most 3600 updates (what fits in 15 minutes on two
 # cores for the largest candidate, beside the others), validation every 250, no dropout (on validation,
-# dropout 0.25 and 0.4 on h_t -> output ended higher within this budget: scripts/capstone_checks.py).
+# dropout 0.25 on h_t -> output ended higher within this budget: scripts/capstone_checks.py).
 RECIPE = dict(batch_size=32, num_steps=64, lr=2e-3, lr_final=2e-4, clip_norm=5.0, partition="sequential",
               max_steps=3600, eval_every=250, val_chars=20000, patience=4, seed=0, dropout=0.0)
 # How a part is scored (rnn_edu/lm/evaluation.py), as train_lm validates: one stream through the

@@ -727,8 +727,9 @@ def test_08_the_candidates_are_read_as_the_record_says():
     checks = load_capstone_checks()["runs"]
     s1 = {k: checks[f"{k}_seed1"] for k in c}
     spread = max(abs(c[k]["val_full"] - s1[k]["val_full"]) for k in c)
-    assert (f"the two runs of a candidate ended at most {spread:.3f} nats per character apart on validation, and "
-            f"every comparison of candidates below holds for both seeds") in text
+    assert (f"the two runs of a candidate ended less than {np.ceil(spread * 1000) / 1000:.3f} nats per character apart "
+            f"on validation, and every comparison of candidates below holds for both seeds (the dropout check ran "
+            f"once)") in text
     for a in (c, s1):                                   # "every statement below holds for both seeds"
         assert a["gru_512"]["val_full"] < a["gru_256"]["val_full"] and a["gru_512"]["final_train"] < a["gru_256"]["final_train"]
         assert (a["gru_512"]["val_full"] - a["gru_512"]["final_train"]) > (a["gru_256"]["val_full"] - a["gru_256"]["final_train"])
@@ -736,12 +737,11 @@ def test_08_the_candidates_are_read_as_the_record_says():
         assert a["rnn_256"]["val_full"] < a["lstm_256"]["val_full"] and a["rnn_256"]["final_train"] < a["lstm_256"]["final_train"]
     d25 = checks["gru_512_dropout25"]
     assert d25["config"] == dict(g5["config"], dropout=0.25)
-    assert d25["val_full"] > g5["val_full"] and d25["val_full"] - d25["final_train"] < gap5
-    assert (f"With $p = 0.25$ the GRU with $H = 512$ ends at {f3(d25['val_full'])} on validation and "
-            f"{f3(d25['final_train'])} on training text, against {f3(g5['val_full'])} and {f3(g5['final_train'])} "
-            f"without") in text
-    assert f"({d25['val_full'] - d25['final_train']:.2f} against {gap5:.2f})" in text
-    assert f"by {d25['val_full'] - g5['val_full']:.3f}: one seed each, a difference over twice the largest" in text
+    assert d25["val_full"] > g5["val_full"]
+    assert (f"With it the GRU with $H = 512$ ends at {f3(d25['val_full'])} on validation against "
+            f"{f3(g5['val_full'])} without, higher by {d25['val_full'] - g5['val_full']:.3f}: one seed each, a "
+            f"difference over twice the largest seed-to-seed spread above") in text
+    assert f"(Its training loss, {f3(d25['final_train'])}, was measured with units dropped" in text
     assert d25["val_full"] - g5["val_full"] > 2 * spread
     cfg = g5["config"]
     states("08", "a17a5326", "and no dropout (below)", f"over {g5['config']['max_steps']} updates", "$B = 32$ rows and $T = 64$")
@@ -862,6 +862,7 @@ def test_08_the_lstm_jump_is_a_start_from_zeros():
     assert (f"on training text ({f3(lstm, 'final_train')} against {f3(rnn, 'final_train')} nats per character) "
             f"and on validation ({f3(lstm, 'final_val')} against {f3(rnn, 'final_val')})") in text
     assert "(validation 2.04 against 2.09 and 2.10)" in summary
+    assert "in those short runs ($H = 128$, 400 updates, one learning rate for both)" in summary
     assert [f"{r['final_val']:.2f}" for r in lstm] == ["2.04", "2.04"]
     assert [f"{r['final_val']:.2f}" for r in rnn] == ["2.09", "2.10"]
     # the dashed curves: above ln V only at 250 (seed 0) and from 200 on (seed 1), up to 7.16
@@ -932,7 +933,8 @@ def test_08_sequential_and_random_are_not_ranked():
     text = flat("08", "26927922")
     assert "less than 0.015 nats per character apart with either seed" in text and "indistinguishable" in text
     assert "ahead for seed" not in text
-    assert "too close together to tell apart (less than 0.015 nats per character)" in flat("08", "05535ecf")
+    assert ("for the plain RNN, sequential and random partitioning ended too close together to tell apart (less than "
+            "0.015 nats per character)") in flat("08", "05535ecf")
 
 
 def test_08_the_random_partitioning_example():
