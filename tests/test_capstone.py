@@ -1,24 +1,16 @@
 """The shipped long run: its first steps re-run to the stored curve, its weights give its losses."""
-import importlib.util
-import os
-from pathlib import Path
-
 import numpy as np
 import pytest
 
+from script_loader import load_script
 from rnn_edu.lm.capstone import load_capstone_params, load_capstone_run
 from rnn_edu.lm.corpus import shakespeare
-from rnn_edu.lm.evaluation import evaluate, perplexity
-
-ROOT = Path(__file__).resolve().parents[1]
+from rnn_edu.lm.evaluation import perplexity
 
 
 @pytest.fixture(scope="module")
 def script():
-    spec = importlib.util.spec_from_file_location("capstone", ROOT / "scripts" / "capstone.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_script("capstone")
 
 
 @pytest.fixture(scope="module")

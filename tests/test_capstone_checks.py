@@ -1,25 +1,16 @@
 """The capstone's checks (scripts/capstone_checks.py): the record came from the script's runs."""
-import importlib.util
 import json
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
+from script_loader import load_script
 from rnn_edu.lm import capstone as shipped
 from rnn_edu.lm.capstone import load_capstone_checks, load_capstone_run
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
 @pytest.fixture(scope="module")
 def script():
-    sys.path.insert(0, str(ROOT / "scripts"))
-    spec = importlib.util.spec_from_file_location("capstone_checks", ROOT / "scripts" / "capstone_checks.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_script("capstone_checks")
 
 
 @pytest.fixture(scope="module")
@@ -43,8 +34,7 @@ def test_every_run_is_a_candidate_with_one_setting_changed(script, checks):
 
 @pytest.mark.parametrize("name", ["gru_256_seed1", "rnn_256_seed1", "gru_512_dropout25"])
 def test_a_run_reproduces_its_first_steps(script, checks, name):
-    from capstone import run_main
-    hist, *_ = run_main(script.config(name), max_steps=3, log=None)
+    hist, *_ = script.capstone.run_main(script.config(name), max_steps=3, log=None)
     np.testing.assert_allclose(hist.train_loss, checks["runs"][name]["first_train"][:3], rtol=2e-4)
 
 

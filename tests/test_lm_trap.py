@@ -5,14 +5,13 @@ number lesson 08 states about it (cells 9a6c97da, e30cfe14, 05535ecf) recomputed
 The trapped and the working states are far apart (about 6.3 against 2.2 nats per character), so
 the verdicts hold on any BLAS; measured losses are compared to 0.01, shares to a few starts.
 """
-import importlib.util
-import json
 from pathlib import Path
 
 import nbformat
 import numpy as np
 import pytest
 from optional import torch_or_skip
+from script_loader import load_script
 
 from rnn_edu.lm.capstone import load_capstone_run
 from rnn_edu.lm.corpus import shakespeare
@@ -114,10 +113,7 @@ def test_the_study_agrees_with_the_capstone_comparison(record):
 
 
 def _study_script():
-    spec = importlib.util.spec_from_file_location("lm_trap_study", ROOT / "scripts" / "lm_trap_study.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_script("lm_trap_study")
 
 
 @pytest.mark.torch

@@ -17,40 +17,40 @@ from ..params import RNNParams
 RUN_FILE, WEIGHTS_FILE, CHECKS_FILE = "capstone_run.json", "capstone_weights.npz", "capstone_checks.json"
 
 
+MAKES = {CHECKS_FILE: "make capstone-checks"}          # the command that writes each file (else make capstone)
+
+
 def _asset(name):
     path = resources.files("rnn_edu").joinpath("assets", name)
     if not path.is_file():
         raise FileNotFoundError(f"rnn_edu/assets/{name}: expected the shipped results of the capstone run, "
-                                f"found no file. Run `make capstone` (about 10 minutes) to make it.")
+                                f"found no file. Run `{MAKES.get(name, 'make capstone')}` to make it.")
     return path
+
+
+def _record(name, script, sections):
+    """The JSON record rnn_edu/assets/<name> that scripts/<script> writes, with its sections checked."""
+    make = MAKES.get(name, "make capstone")
+    try:
+        record = json.loads(_asset(name).read_text())
+    except json.JSONDecodeError as e:
+        raise ValueError(f"rnn_edu/assets/{name}: expected JSON written by scripts/{script}, "
+                         f"got a file that does not parse ({e}). Run `{make}` again.") from None
+    if not isinstance(record, dict) or any(key not in record for key in sections):
+        got = sorted(record) if isinstance(record, dict) else type(record).__name__
+        wanted = ("a section " if len(sections) == 1 else "the sections ") + " and ".join(map(repr, sections))
+        raise ValueError(f"rnn_edu/assets/{name}: expected {wanted}, got {got}. Run `{make}` again.")
+    return record
 
 
 def load_capstone_run():
     """The run's record as a dict with 'main' (the shipped model) and 'compare' (short runs)."""
-    try:
-        record = json.loads(_asset(RUN_FILE).read_text())
-    except json.JSONDecodeError as e:
-        raise ValueError(f"rnn_edu/assets/{RUN_FILE}: expected JSON written by scripts/capstone.py, "
-                         f"got a file that does not parse ({e}). Run `make capstone` again.") from None
-    for key in ("main", "compare"):
-        if key not in record:
-            raise ValueError(f"rnn_edu/assets/{RUN_FILE}: expected the sections 'main' and 'compare', "
-                             f"got {sorted(record)}. Run `make capstone` again.")
-    return record
+    return _record(RUN_FILE, "capstone.py", ("main", "compare"))
 
 
 def load_capstone_checks():
     """The checks' record: {'runs': {name: {base, change, config, val_full, final_train, ...}}, ...}."""
-    try:
-        record = json.loads(_asset(CHECKS_FILE).read_text())
-    except json.JSONDecodeError as e:
-        raise ValueError(f"rnn_edu/assets/{CHECKS_FILE}: expected JSON written by scripts/capstone_checks.py, "
-                         f"got a file that does not parse ({e}). Run `make capstone-checks` again.") from None
-    if not isinstance(record, dict) or "runs" not in record:
-        raise ValueError(f"rnn_edu/assets/{CHECKS_FILE}: expected a section 'runs', got "
-                         f"{sorted(record) if isinstance(record, dict) else type(record).__name__}. "
-                         f"Run `make capstone-checks` again.")
-    return record
+    return _record(CHECKS_FILE, "capstone_checks.py", ("runs",))
 
 
 def load_capstone_params():
