@@ -61,6 +61,20 @@ def learner_session(hub, name, answers, deadline, start_gate, out, sampler):
     rec["done"] = True
 
 
+RESTARTED = "KernelRestarter: restarting kernel"   # jupyter_client's restarter, in the servers' log
+DROPPED = "died, removing from map"                # jupyter_server, once the restarts failed
+WHY = ("Address already in use", "KernelRestarter", DROPPED)   # the lines about kernels
+
+
+def kernel_events(log_text):
+    """(restarts, kernels dropped, up to 10 lines saying why) from the hub's log (servers included)."""
+    lines = log_text.splitlines()
+    restarts = sum(RESTARTED in line for line in lines)
+    dropped = sum(DROPPED in line for line in lines)
+    why = [line.strip()[:200] for line in lines if any(w in line for w in WHY)][:10]
+    return restarts, dropped, why
+
+
 def run_once(n, time_limit, course=None, keep=None):
     """Run the load test with n learners; returns a dict of results."""
     from rnn_edu.course import quiz
@@ -98,6 +112,8 @@ def run_once(n, time_limit, course=None, keep=None):
     data_problems = hub_checks.check_files(hub.homes, the_plan, keys)
     report_problems = hub_checks.check_report(hub.homes, data / "class-report", the_plan, keys)
     cpu = sampler.cpu_seconds()
+    log = Path(hub.log)
+    kernels = kernel_events(log.read_text(errors="replace") if log.exists() else "")
     out = {
         "n": n, "failures": failures, "data_problems": data_problems, "report_problems": report_problems,
         "spawn": hub_measure.spread([r["spawn"] for r in results.values() if "spawn" in r]),
@@ -109,6 +125,7 @@ def run_once(n, time_limit, course=None, keep=None):
         "hub_rss": sampler.hub_peak_rss / hub_measure.MB, "samples": sampler.samples,
         "files": len(list(hub.homes.glob(f"*/{hub_checks.PROGRESS}"))),
         "reconnects": sum(r.get("reconnects", 0) for r in results.values()),
+        "kernels": kernels,
         "answers": sum(len(a) for per in the_plan.values() for a in per.values()),
         "elapsed": time.monotonic() - started, "load": (load_before, os.getloadavg()[0]),
     }
@@ -155,7 +172,9 @@ def section(rows, trial):
              "answer three lesson-04 quizzes through the quiz widgets in the kernel, stop the server. "
              "Spawn = POST of the server to ready; Run All = first execute_request to last reply. "
              "A kernel channel that drops while the kernel starts is re-opened with back-off, as "
-             "JupyterLab does (counted, not a failure); any other error is a failure. "
+             "JupyterLab does (counted, not a failure); any other error is a failure. Kernels talk to "
+             "their server over Unix sockets (hub/classroom.py, KERNEL_ARGS); the run also prints the "
+             "kernel restarts and dropped kernels that the servers' log records. "
              "Memory = peak over 0.5 s samples of (single-user server + kernel) per learner; RSS counts "
              "shared libraries in every process, PSS shares them out. CPU = CPU seconds of that "
              "learner's server and kernel over the whole session. Progress files: one per learner, "
@@ -198,6 +217,10 @@ def main(argv=None):
         r = run_once(n, args.time_limit, args.course, args.keep and args.keep / f"n{n}")
         for problem in r["failures"] + r["data_problems"] + r["report_problems"]:
             print(f"  FAIL {problem}")
+        restarts, dropped, why = r["kernels"]
+        print(f"hub-load: the servers' log: {restarts} kernel restart(s), {dropped} kernel(s) dropped")
+        if r["failures"] or dropped:
+            print("\n".join(f"  log: {line}" for line in why))
         print("\n".join(HEAD + [row(r)]), flush=True)
         status |= bool(r["failures"] or r["data_problems"] or r["report_problems"])
         text = args.output.read_text() if args.output.exists() else ""

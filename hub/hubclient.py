@@ -155,6 +155,11 @@ class Learner:
             self.ws = websocket.create_connection(f"{ws_url}?session_id={self.session_id}",
                                                   header=[f"Authorization: token {self.token}"],
                                                   timeout=min(CALL_TIMEOUT, self._left("kernel channels")))
+        except websocket.WebSocketBadStatusException as exc:
+            if exc.status_code == 404:   # the server dropped the kernel: re-opening cannot help
+                raise LearnerError(f"{self.name}: kernel channels: HTTP 404, the server no longer has "
+                                   f"kernel {self.kernel_id} (it died and its restarts failed)") from None
+            raise ChannelLost(f"{self.name}: kernel channels: HTTP {exc.status_code}") from None
         except (websocket.WebSocketException, OSError) as exc:
             raise ChannelLost(f"{self.name}: kernel channels: {exc}") from None
 

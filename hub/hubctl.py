@@ -12,6 +12,7 @@ free ports and in a data folder of their choice.
 import argparse
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -137,7 +138,9 @@ class Hub:
         deadline = time.monotonic() + 5   # servers may still be exiting on their own
         while marked_pids(self.data) and time.monotonic() < deadline:
             time.sleep(0.2)
-        return kill_marked(self.data)
+        killed = kill_marked(self.data)
+        shutil.rmtree(classroom.runtime_dir(self.data, "-").parent, ignore_errors=True)  # kernels' sockets
+        return killed
 
 
 def hub_env(data, port, api_port, proxy_api_port, course=None, extra=None):

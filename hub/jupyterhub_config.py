@@ -9,7 +9,9 @@
   <data>/homes/<name>/, its own copy of the course in <home>/rnn-edu/ and its own
   progress file <home>/.rnn_edu/progress.json (RNN_EDU_PROGRESS).  It opens
   JupyterLab on the first lesson of that copy.
-- Everything listens on 127.0.0.1.  There is no isolation between learners'
+- Everything listens on 127.0.0.1; kernels talk to their learner's server over Unix
+  sockets in /tmp/rnn-edu-<hub>/<learner>/ (classroom.runtime_dir), removed when the
+  hub stops.  There is no isolation between learners'
   processes: this is a trial on one machine, not a production hub (see
   docs/deploy.md for Kubernetes).
 
@@ -65,7 +67,8 @@ c.Spawner.notebook_dir = str(HOMES / "{username}")
 c.Spawner.ip = "127.0.0.1"
 c.Spawner.cmd = [sys.executable, "-m", "jupyterhub.singleuser"]
 c.Spawner.args = ["--LabApp.news_url=None", "--LabApp.extension_manager=readonly",
-                  "--LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate"]
+                  "--LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate",
+                  *classroom.KERNEL_ARGS]   # kernels on Unix sockets: no port to collide
 if hasattr(os, "geteuid") and os.geteuid() == 0:  # containers run as root
     c.Spawner.args.append("--allow-root")
 c.Spawner.start_timeout = 300   # a class logging in at once on two cores is slow to start
@@ -75,12 +78,14 @@ c.Spawner.environment = {
     classroom.DATA_VAR: str(DATA),  # marks every process of this hub (hubctl sweeps by it)
     "RNN_EDU_PROGRESS": lambda spawner: str(Path(spawner.home_dir) / classroom.PROGRESS),
     "RNN_EDU_QUIZZES": "packed",    # as in make lab: the quiz keys stay out of sight
+    "JUPYTER_RUNTIME_DIR": lambda spawner: str(classroom.runtime_dir(DATA, spawner.user.name)),
 }
 
 
 def pre_spawn_hook(spawner):
     """Copy the course (and matplotlib's font cache) into the learner's home once; open lesson 00."""
     spawner.default_url = classroom.prepare_home(spawner.home_dir, SOURCE, FONTS)
+    classroom.runtime_dir(DATA, spawner.user.name).mkdir(mode=0o700, parents=True, exist_ok=True)
 
 
 c.Spawner.pre_spawn_hook = pre_spawn_hook

@@ -63,6 +63,22 @@ def test_after_make_release_the_hub_gathers_every_lesson_from_nbgraders_folders(
     assert (course / NAMES[1]).read_bytes() == (tmp_path / "release" / "01_training" / NAMES[1]).read_bytes()
 
 
+def test_a_lesson_edited_after_make_release_is_named_in_a_warning(tmp_path, monkeypatch):
+    monkeypatch.delenv(classroom.COURSE_VAR, raising=False)
+    monkeypatch.setattr(classroom, "REPO", tmp_path)
+    for name in NAMES:
+        solved_lesson(tmp_path / "notebooks", name)
+    lessons(tmp_path / "release" / "00_start_here", NAMES[:1])
+    lessons(tmp_path / "release" / "01_training", NAMES[1:])
+    edited = tmp_path / "notebooks" / NAMES[1]
+    later = (tmp_path / "release" / "01_training" / NAMES[1]).stat().st_mtime + 60
+    os.utime(edited, (later, later))                          # saved a minute after the release
+    said = []
+    course = classroom.prepare_course(tmp_path / "data", log=said.append)
+    assert len(said) == 1 and "WARNING" in said[0] and NAMES[1] in said[0] and "make release" in said[0]
+    assert (course / NAMES[1]).read_bytes() == (tmp_path / "release" / "01_training" / NAMES[1]).read_bytes()
+
+
 def test_a_chosen_folder_with_solutions_is_used_with_a_warning(tmp_path, monkeypatch):
     for name in NAMES:
         solved_lesson(tmp_path / "mine", name)

@@ -20,7 +20,11 @@ LIMIT = 60  # s for the whole two-learner test
 ANSWERS = {"ada": {"exploding-4-byte-overflow": ["7001", "10"]},
            "ben": {"exploding-float32-overflow": ["39"], "decay-0-9-below-1e-3": ["7002"]}}
 CELLS = ["import os, rnn_edu\nprint(os.environ['RNN_EDU_PROGRESS'])",
-         "from rnn_edu.course import quiz\nprint(len(quiz.lessons()) >= 7)"]
+         "from rnn_edu.course import quiz\nprint(len(quiz.lessons()) >= 7)",
+         # the kernel talks to its server over Unix sockets in the learner's runtime folder
+         "import ipykernel.connect, json\ninfo = ipykernel.connect.get_connection_info(unpack=True)\n"
+         "assert info['transport'] == 'ipc', info['transport']\n"
+         "assert info['ip'].startswith(os.environ['JUPYTER_RUNTIME_DIR']), info['ip']"]
 
 
 def session(hub, name, deadline, seen, errors):

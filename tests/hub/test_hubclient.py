@@ -1,5 +1,10 @@
 """The learner client's pure parts: kernel messages from websocket frames, cells, quiz code."""
+import http.server
 import json
+import threading
+import time
+
+import pytest
 
 import hubclient
 
@@ -43,3 +48,45 @@ def test_quiz_code_records_each_answer_once(tmp_path, monkeypatch):
     assert (overflow["attempts"], overflow["first_correct"], overflow["correct"]) == (3, False, True)
     assert [h["answer"] for h in overflow["history"]] == ["'9'", "'11'", "'10'"]
     assert records["decay-0-9-below-1e-3"]["attempts"] == 1 and records["decay-0-9-below-1e-3"]["correct"]
+
+
+class _Status(http.server.BaseHTTPRequestHandler):
+    """Answers every request (a websocket upgrade included) with the status in the class."""
+    status = 404
+
+    def do_GET(self):  # noqa: N802 - the name http.server calls
+        self.send_response(self.status)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def _channels_answering(status):
+    """A Learner whose server answers `status` to the kernel channel; the error _connect raises."""
+    handler = type("Handler", (_Status,), {"status": status})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        learner = hubclient.Learner(f"http://127.0.0.1:{server.server_port}", "ada", "pw", time.monotonic() + 30)
+        learner.kernel_id, learner.session_id = "k-1", "s-1"
+        with pytest.raises(hubclient.LearnerError) as err:
+            learner._connect()
+        return err.value
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_dropped_kernel_is_a_failure_at_once_with_a_short_message():
+    """404: the server removed the kernel; re-opening the channel cannot bring it back."""
+    err = _channels_answering(404)
+    assert not isinstance(err, hubclient.ChannelLost)
+    assert "HTTP 404" in str(err) and "k-1" in str(err) and len(str(err)) < 200
+
+
+def test_another_refused_channel_is_re_opened():
+    err = _channels_answering(503)
+    assert isinstance(err, hubclient.ChannelLost) and "HTTP 503" in str(err)
