@@ -173,7 +173,7 @@ def section(rows, trial):
              "Spawn = POST of the server to ready; Run All = first execute_request to last reply. "
              "A kernel channel that drops while the kernel starts is re-opened with back-off, as "
              "JupyterLab does (counted, not a failure); any other error is a failure. Kernels talk to "
-             "their server over Unix sockets (hub/classroom.py, KERNEL_ARGS); the run also prints the "
+             "their server over Unix sockets and the hub hands out the servers' ports (hub/ports.py); the run also prints the "
              "kernel restarts and dropped kernels that the servers' log records. "
              "Memory = peak over 0.5 s samples of (single-user server + kernel) per learner; RSS counts "
              "shared libraries in every process, PSS shares them out. CPU = CPU seconds of that "

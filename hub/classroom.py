@@ -20,7 +20,6 @@ own in a temporary folder:
   ``<data>/credentials.json`` when not given.
 - ``RNN_EDU_HUB_ADMIN``: the instructor's user name (default ``instructor``).
 """
-import hashlib
 import json
 import os
 import secrets
@@ -39,26 +38,6 @@ COURSE_COPY = "course"                      # <data>/course: the lessons every n
 SOLUTION_MARK = "### BEGIN SOLUTION"         # nbgrader's solution region: the instructor edition
 PROGRESS = Path(".rnn_edu") / "progress.json"  # the progress file inside each home
 LESSON_GLOB = "[0-9][0-9]_*.ipynb"
-# Kernels talk to their learner's server over Unix sockets (ZeroMQ's ipc transport), not
-# loopback TCP ports.  With TCP, each server picks its kernel's five ports by binding and
-# releasing them, and every server on the machine draws from the same range: under a class
-# starting at once, another learner's kernel or connection took a chosen port before the
-# kernel bound it (seen: a kernel restarted five times on the same ports, then dropped; with
-# jupyter_client's port cache off, a server reaching another learner's kernel).  A socket
-# file in the learner's own runtime folder cannot collide.  tests/hub/test_kernel_ports.py.
-KERNEL_ARGS = ["--KernelManager.transport=ipc"]
-RUNTIME_ROOT = Path("/tmp")   # short on every POSIX system: a socket path may not pass ~104 bytes
-
-
-def runtime_dir(data, name):
-    """The learner `name`'s Jupyter runtime folder (kernel connection files and sockets).
-
-    /tmp/rnn-edu-<hub>/<learner>, each part a short digest (of the hub's data folder, of
-    the name), so that the longest socket path stays near 80 bytes whatever the folders.
-    """
-    def digest(text):
-        return hashlib.sha256(str(text).encode()).hexdigest()[:10]
-    return RUNTIME_ROOT / f"rnn-edu-{digest(Path(data).resolve())}" / digest(name)
 PROXY = HERE / "node_modules" / ".bin" / "configurable-http-proxy"
 # JupyterLab settings written into a new home: no news pop-up, no update check (no network).
 LAB_SETTINGS = {"@jupyterlab/apputils-extension/notification.jupyterlab-settings":

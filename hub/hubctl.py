@@ -23,6 +23,7 @@ import urllib.request
 from pathlib import Path
 
 import classroom
+import ports
 
 CONFIG = classroom.HERE / "jupyterhub_config.py"
 READY_TIMEOUT = 120   # s for the hub to answer /hub/api/
@@ -139,7 +140,7 @@ class Hub:
         while marked_pids(self.data) and time.monotonic() < deadline:
             time.sleep(0.2)
         killed = kill_marked(self.data)
-        shutil.rmtree(classroom.runtime_dir(self.data, "-").parent, ignore_errors=True)  # kernels' sockets
+        shutil.rmtree(ports.runtime_dir(self.data, "-").parent, ignore_errors=True)  # kernels' sockets
         return killed
 
 

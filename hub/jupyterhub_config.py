@@ -9,9 +9,9 @@
   <data>/homes/<name>/, its own copy of the course in <home>/rnn-edu/ and its own
   progress file <home>/.rnn_edu/progress.json (RNN_EDU_PROGRESS).  It opens
   JupyterLab on the first lesson of that copy.
-- Everything listens on 127.0.0.1; kernels talk to their learner's server over Unix
-  sockets in /tmp/rnn-edu-<hub>/<learner>/ (classroom.runtime_dir), removed when the
-  hub stops.  There is no isolation between learners'
+- Everything listens on 127.0.0.1, each server on a port the hub hands out; kernels
+  talk to their learner's server over Unix sockets in /tmp/rnn-edu-<hub>/<learner>/
+  (hub/ports.py), removed when the hub stops.  There is no isolation between learners'
   processes: this is a trial on one machine, not a production hub (see
   docs/deploy.md for Kubernetes).
 
@@ -24,6 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import classroom  # noqa: E402
+import ports  # noqa: E402
 
 c = get_config()  # noqa: F821 - provided by JupyterHub when it loads this file
 
@@ -68,7 +69,7 @@ c.Spawner.ip = "127.0.0.1"
 c.Spawner.cmd = [sys.executable, "-m", "jupyterhub.singleuser"]
 c.Spawner.args = ["--LabApp.news_url=None", "--LabApp.extension_manager=readonly",
                   "--LabApp.check_for_updates_class=jupyterlab.handlers.announcements.NeverCheckForUpdate",
-                  *classroom.KERNEL_ARGS]   # kernels on Unix sockets: no port to collide
+                  *ports.KERNEL_ARGS]   # kernels on Unix sockets: no port to collide
 if hasattr(os, "geteuid") and os.geteuid() == 0:  # containers run as root
     c.Spawner.args.append("--allow-root")
 c.Spawner.start_timeout = 300   # a class logging in at once on two cores is slow to start
@@ -78,14 +79,19 @@ c.Spawner.environment = {
     classroom.DATA_VAR: str(DATA),  # marks every process of this hub (hubctl sweeps by it)
     "RNN_EDU_PROGRESS": lambda spawner: str(Path(spawner.home_dir) / classroom.PROGRESS),
     "RNN_EDU_QUIZZES": "packed",    # as in make lab: the quiz keys stay out of sight
-    "JUPYTER_RUNTIME_DIR": lambda spawner: str(classroom.runtime_dir(DATA, spawner.user.name)),
+    "JUPYTER_RUNTIME_DIR": lambda spawner: str(ports.runtime_dir(DATA, spawner.user.name)),
 }
 
 
+SERVER_PORTS = ports.ServerPorts()   # each server's port, from the hub: never one for two servers
+
+
 def pre_spawn_hook(spawner):
-    """Copy the course (and matplotlib's font cache) into the learner's home once; open lesson 00."""
+    """Copy the course (and matplotlib's font cache) into the learner's home once; open lesson 00;
+    give the server its port and its runtime folder."""
     spawner.default_url = classroom.prepare_home(spawner.home_dir, SOURCE, FONTS)
-    classroom.runtime_dir(DATA, spawner.user.name).mkdir(mode=0o700, parents=True, exist_ok=True)
+    spawner.port = SERVER_PORTS.port_for(spawner.user.name)
+    ports.runtime_dir(DATA, spawner.user.name).mkdir(mode=0o700, parents=True, exist_ok=True)
 
 
 c.Spawner.pre_spawn_hook = pre_spawn_hook

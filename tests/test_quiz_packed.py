@@ -1,6 +1,5 @@
 """The packed question bank: in step with quizzes/*.yaml, loaded by the engine when chosen or when
 no YAML is found, and with nothing of the bank readable (see quiz_keys.py for what that means)."""
-import importlib.util
 import os
 import subprocess
 import sys
@@ -10,14 +9,13 @@ from pathlib import Path
 import pytest
 
 from quiz_keys import find_in_bank_file, find_in_lesson_file
+from script_loader import load_script
 from rnn_edu.course import quiz
 from rnn_edu.course.exercises import hints
 from rnn_edu.course.quiz import bank, packed
 
 ROOT = Path(__file__).resolve().parents[1]
-spec = importlib.util.spec_from_file_location("pack_bank", ROOT / "scripts" / "pack_bank.py")
-pack_bank = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(pack_bank)
+pack_bank = load_script("pack_bank")
 
 
 def test_packed_bank_is_in_step_with_the_yaml():

@@ -14,7 +14,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "hub"))
 
-import classroom  # noqa: E402
+import ports  # noqa: E402
 import hubctl  # noqa: E402
 
 REQUIRE_VAR = "RNN_EDU_REQUIRE_HUB"
@@ -62,5 +62,5 @@ def hub_runner(hub_installed, tmp_path):
         left = runner.stop()
         assert hubctl.marked_pids(runner.data) == []
         assert left == [], f"processes of the hub were still alive after it stopped: {left}"
-        runtime = classroom.runtime_dir(runner.data, "-").parent
+        runtime = ports.runtime_dir(runner.data, "-").parent
         assert not runtime.exists(), f"the kernels' runtime folder {runtime} was left behind"

@@ -1,4 +1,4 @@
-"""Why the hub's kernels use Unix sockets (classroom.KERNEL_ARGS, classroom.runtime_dir).
+"""Why the hub's kernels use Unix sockets (ports.KERNEL_ARGS, ports.runtime_dir).
 
 With loopback TCP, a kernel's five ports are chosen by binding and releasing them, and
 on a busy machine the kernel binds them seconds later.  A port taken in that gap (by
@@ -20,7 +20,7 @@ import jupyter_client.connect as connect
 from jupyter_client.ioloop import AsyncIOLoopKernelManager
 from traitlets.config.loader import KVArgParseConfigLoader
 
-import classroom
+import ports
 
 POLL = 0.5          # s between the restarter's checks (its default, 3 s, makes the test slow)
 LIMIT = 60          # s: a bound on each run
@@ -104,11 +104,11 @@ def test_the_load_test_reads_kernel_restarts_and_drops_from_the_servers_log():
 def test_the_hubs_kernels_talk_over_unix_sockets_in_the_learners_runtime_folder(tmp_path):
     from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
     data = tmp_path / ("a-long-folder-name-" * 6) / "hub-data"
-    runtime = classroom.runtime_dir(data, "z" * 32)        # the longest name the hub allows
+    runtime = ports.runtime_dir(data, "z" * 32)        # the longest name the hub allows
     runtime.mkdir(mode=0o700, parents=True)
     notebooks = tmp_path / "home"
     notebooks.mkdir()
-    config = KVArgParseConfigLoader(argv=list(classroom.KERNEL_ARGS)).load_config()
+    config = KVArgParseConfigLoader(argv=list(ports.KERNEL_ARGS)).load_config()
 
     async def run():
         mkm = AsyncMappingKernelManager(config=config, root_dir=str(notebooks), connection_dir=str(runtime))
@@ -138,6 +138,6 @@ def test_the_hubs_kernels_talk_over_unix_sockets_in_the_learners_runtime_folder(
 
 
 def test_each_hub_and_each_learner_has_a_runtime_folder_of_its_own(tmp_path):
-    one, other = classroom.runtime_dir(tmp_path / "a", "ada"), classroom.runtime_dir(tmp_path / "b", "ada")
+    one, other = ports.runtime_dir(tmp_path / "a", "ada"), ports.runtime_dir(tmp_path / "b", "ada")
     assert one.parent != other.parent and one.name == other.name
-    assert classroom.runtime_dir(tmp_path / "a", "bob").parent == one.parent != classroom.runtime_dir(tmp_path / "a", "bob")
+    assert ports.runtime_dir(tmp_path / "a", "bob").parent == one.parent != ports.runtime_dir(tmp_path / "a", "bob")
