@@ -140,7 +140,7 @@ class Hub:
         while marked_pids(self.data) and time.monotonic() < deadline:
             time.sleep(0.2)
         killed = kill_marked(self.data)
-        shutil.rmtree(ports.runtime_dir(self.data, "-").parent, ignore_errors=True)  # kernels' sockets
+        shutil.rmtree(ports.runtime_root(self.data), ignore_errors=True)  # kernels' sockets
         return killed
 
 

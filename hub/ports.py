@@ -31,13 +31,18 @@ def _digest(text):
     return hashlib.sha256(str(text).encode()).hexdigest()[:10]
 
 
+def runtime_root(data):
+    """/tmp/rnn-edu-<hub>: the runtime folders of the hub whose data folder is `data`."""
+    return RUNTIME_ROOT / f"rnn-edu-{_digest(Path(data).resolve())}"
+
+
 def runtime_dir(data, name):
     """The learner `name`'s Jupyter runtime folder (kernel connection files and sockets).
 
-    /tmp/rnn-edu-<hub>/<learner>, each part a short digest (of the hub's data folder, of
+    runtime_root(data)/<learner>, each part a short digest (of the hub's data folder, of
     the name), so that the longest socket path stays near 80 bytes whatever the folders.
     """
-    return RUNTIME_ROOT / f"rnn-edu-{_digest(Path(data).resolve())}" / _digest(name)
+    return runtime_root(data) / _digest(name)
 
 
 def ephemeral_low():

@@ -8,6 +8,7 @@ from script_loader import load_script
 from rnn_edu.lm import capstone as shipped
 from rnn_edu.lm.capstone import load_capstone_checks, load_capstone_run
 
+
 @pytest.fixture(scope="module")
 def script():
     return load_script("capstone_checks")

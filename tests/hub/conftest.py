@@ -62,5 +62,5 @@ def hub_runner(hub_installed, tmp_path):
         left = runner.stop()
         assert hubctl.marked_pids(runner.data) == []
         assert left == [], f"processes of the hub were still alive after it stopped: {left}"
-        runtime = ports.runtime_dir(runner.data, "-").parent
+        runtime = ports.runtime_root(runner.data)
         assert not runtime.exists(), f"the kernels' runtime folder {runtime} was left behind"

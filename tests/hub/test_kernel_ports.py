@@ -45,9 +45,10 @@ def take_the_shell_port(monkeypatch):
     return taken, written
 
 
-async def start_and_watch(args):
-    """Start a kernel with `args`; return (restarts, dead, alive) once it is stable or dropped."""
-    config = KVArgParseConfigLoader(argv=args + [f"--KernelRestarter.time_to_dead={POLL}"]).load_config()
+async def start_and_watch():
+    """Start a kernel with jupyter_client's defaults; return (restarts, dead, alive) once it is
+    dropped, or has stayed up after a restart."""
+    config = KVArgParseConfigLoader(argv=[f"--KernelRestarter.time_to_dead={POLL}"]).load_config()
     km = AsyncIOLoopKernelManager(config=config)
     events = []
     await km.start_kernel()
@@ -75,7 +76,7 @@ def test_over_tcp_a_kernel_whose_port_was_taken_is_dropped(monkeypatch):
     """jupyter_client's defaults: one taken port, five restarts on the same ports, dropped."""
     taken, written = take_the_shell_port(monkeypatch)
     try:
-        restarts, dead, alive = asyncio.run(start_and_watch([]))
+        restarts, dead, alive = asyncio.run(start_and_watch())
     finally:
         for sock in taken:
             sock.close()
@@ -140,4 +141,5 @@ def test_the_hubs_kernels_talk_over_unix_sockets_in_the_learners_runtime_folder(
 def test_each_hub_and_each_learner_has_a_runtime_folder_of_its_own(tmp_path):
     one, other = ports.runtime_dir(tmp_path / "a", "ada"), ports.runtime_dir(tmp_path / "b", "ada")
     assert one.parent != other.parent and one.name == other.name
+    assert one.parent == ports.runtime_root(tmp_path / "a")
     assert ports.runtime_dir(tmp_path / "a", "bob").parent == one.parent != ports.runtime_dir(tmp_path / "a", "bob")
